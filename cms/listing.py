@@ -1,0 +1,35 @@
+"""Every list of items on the site is built here, through the access policy."""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+
+from portal import access
+
+PAGE_SIZE = 12
+
+
+def visible_items(principal: access.Principal):
+    """Live items ``principal`` may see, newest first, ready for listing templates."""
+    from cms.models import ItemPage
+
+    return (
+        ItemPage.objects.live()
+        .filter(access.visible_q(principal))
+        .select_related("source_organisation")
+        .prefetch_related("topics")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def visible_items_for(request):
+    return visible_items(access.principal_for(request))
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page of ``queryset``; a page number that is not a page is a clear 404."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page", "1")
+    try:
+        return paginator.page(number)
+    except (InvalidPage, ValueError, TypeError):
+        raise Http404(f"There is no page {number[:20]!s} of these results.") from None

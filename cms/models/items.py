@@ -1,0 +1,264 @@
+"""Shared items: the four kinds of content the community publishes, all under TLP."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.http import Http404
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
+from portal import access
+from portal.tlp import TLP
+
+
+class ItemPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("tlp") == TLP.RED and not cleaned.get("recipient_users"):
+            self.add_error("recipient_users", "TLP:RED needs at least one named recipient.")
+        return cleaned
+
+
+class ItemPage(Page):
+    """The shared base of every item: who published it, what it is about and who may see it.
+
+    Never created directly. Items live under their source organisation's page, and the source
+    organisation is always taken from there, so an editor cannot publish in another's name.
+    """
+
+    summary = models.TextField(max_length=600, help_text="One or two sentences for listings.")
+    source_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="items",
+        editable=False, null=True,
+    )
+    topics = ParentalManyToManyField("cms.Topic", related_name="items", blank=True)
+    audiences = ParentalManyToManyField("cms.Audience", related_name="items", blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    tlp = models.CharField(
+        "TLP label", max_length=12, choices=TLP.choices, default=TLP.GREEN, db_index=True,
+        help_text="Who may see this item, under the Traffic Light Protocol 2.0.",
+    )
+    recipient_organisations = ParentalManyToManyField(
+        "organisations.Organisation", related_name="+", blank=True,
+        help_text="TLP:AMBER only: organisations that may see it besides the source.",
+    )
+    recipient_users = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True,
+        help_text="TLP:RED only: the individuals who may see it.",
+    )
+
+    is_creatable = False
+    base_form_class = ItemPageForm
+    parent_page_types = ["cms.OrganisationPage"]
+    subpage_types: list[str] = []
+    kind_name = "Item"
+    kind_slug = "item"
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("tlp"),
+        index.FilterField("source_organisation"),
+    ]
+
+    access_panels = [
+        FieldPanel("tlp"),
+        FieldPanel("recipient_organisations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("recipient_users"),
+    ]
+    about_panels = [
+        FieldPanel("topics"),
+        FieldPanel("audiences"),
+        FieldPanel("last_reviewed"),
+        InlinePanel("attachments", label="Attachments"),
+    ]
+
+    class Meta:
+        indexes = [models.Index(fields=["tlp", "source_organisation"])]
+
+    def save(self, *args, **kwargs):
+        self.source_organisation = self._organisation_from_tree() or self.source_organisation
+        super().save(*args, **kwargs)
+
+    def _organisation_from_tree(self):
+        if not self.path:
+            return None
+        from cms.models.pages import OrganisationPage
+
+        parent = OrganisationPage.objects.ancestor_of(self).select_related("organisation").last()
+        return parent.organisation if parent else None
+
+    # The access policy's view of this item.
+    def access_values(self, field_name: str) -> set[int]:
+        if field_name == access.SOURCE_ORG:
+            return {self.source_organisation_id}
+        if field_name == access.OWNER:
+            return {self.owner_id} if self.owner_id else set()
+        return {obj.pk for obj in getattr(self, field_name).all()}
+
+    @property
+    def tlp_label(self) -> TLP:
+        return TLP(self.tlp)
+
+    def serve(self, request, *args, **kwargs):
+        if not access.can_view(access.principal_for(request), self):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.models.pages import TopicIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        topic_index = TopicIndexPage.objects.live().first()
+        context["topic_index_url"] = topic_index.url if topic_index else ""
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        return []  # the portal's sitemap decides (see cms.sitemaps)
+
+
+class ItemAttachment(Orderable):
+    item = ParentalKey(ItemPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("caption")]
+
+
+def _item_edit_handler(content_panels):
+    return TabbedInterface([
+        ObjectList(content_panels, heading="Content"),
+        ObjectList(ItemPage.about_panels, heading="About"),
+        ObjectList(ItemPage.access_panels, heading="Access (TLP)"),
+        ObjectList(Page.promote_panels, heading="Promote"),
+    ])
+
+
+class GuidancePage(ItemPage):
+    body = StreamField(BodyBlock())
+
+    kind_name = "Guidance"
+    kind_slug = "guidance"
+    template = "cms/item_page.html"
+    search_fields = ItemPage.search_fields + [index.SearchField("body")]
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    edit_handler = _item_edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = "guidance"
+        verbose_name_plural = "guidance"
+
+
+class CaseStudyPage(ItemPage):
+    sector = models.CharField(max_length=120, blank=True)
+    body = StreamField(BodyBlock())
+    lessons = StreamField(BodyBlock(), blank=True, verbose_name="lessons learned")
+
+    kind_name = "Case study"
+    kind_slug = "case-studies"
+    template = "cms/item_page.html"
+    search_fields = ItemPage.search_fields + [
+        index.SearchField("body"), index.SearchField("lessons"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"), FieldPanel("sector"), FieldPanel("body"), FieldPanel("lessons"),
+    ]
+    edit_handler = _item_edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = "case study"
+        verbose_name_plural = "case studies"
+
+
+class StandardStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONSULTATION = "consultation", "Out for consultation"
+    ADOPTED = "adopted", "Adopted"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class StandardPage(ItemPage):
+    """A shared standard: a code of practice with numbered clauses."""
+
+    version = models.CharField(max_length=20, default="1.0")
+    status = models.CharField(
+        max_length=12, choices=StandardStatus.choices, default=StandardStatus.DRAFT
+    )
+    introduction = StreamField(BodyBlock(), blank=True)
+    clauses = StreamField([("clause", ClauseBlock())])
+
+    kind_name = "Shared standard"
+    kind_slug = "standards"
+    template = "cms/item_page.html"
+    search_fields = ItemPage.search_fields + [
+        index.SearchField("introduction"), index.SearchField("clauses"),
+        index.FilterField("status"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("version"), FieldPanel("status")]),
+        FieldPanel("introduction"),
+        FieldPanel("clauses"),
+    ]
+    edit_handler = _item_edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = "shared standard"
+
+
+class Difficulty(models.TextChoices):
+    INTRODUCTORY = "introductory", "Introductory"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class ScenarioPage(ItemPage):
+    """A training scenario: a tabletop exercise for staff, step by step."""
+
+    duration_minutes = models.PositiveIntegerField(default=60)
+    difficulty = models.CharField(
+        max_length=12, choices=Difficulty.choices, default=Difficulty.INTRODUCTORY
+    )
+    participants = models.CharField(max_length=200, blank=True,
+                                    help_text="Who should take part, for example legal, sales.")
+    objectives = StreamField(BodyBlock(), blank=True, verbose_name="learning objectives")
+    injects = StreamField([("inject", InjectBlock())], verbose_name="exercise steps")
+
+    kind_name = "Training scenario"
+    kind_slug = "scenarios"
+    template = "cms/item_page.html"
+    search_fields = ItemPage.search_fields + [
+        index.SearchField("objectives"), index.SearchField("injects"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("difficulty")]),
+            FieldPanel("participants"),
+        ], heading="Exercise"),
+        FieldPanel("objectives"),
+        FieldPanel("injects"),
+    ]
+    edit_handler = _item_edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = "training scenario"
+
+
+ITEM_TYPES = [GuidancePage, CaseStudyPage, StandardPage, ScenarioPage]

@@ -1,0 +1,148 @@
+"""The site's structure: home, libraries, organisations and topics."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.listing import paginate, visible_items_for
+from cms.models.items import ITEM_TYPES
+from cms.models.snippets import Audience, Topic
+
+
+class HomePage(Page):
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    max_count = 1
+    subpage_types = ["cms.LibraryPage", "cms.OrganisationIndexPage", "cms.TopicIndexPage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_items"] = visible_items_for(request)[:8]
+        context["libraries"] = LibraryPage.objects.live().child_of(self)
+        context["topics"] = Topic.objects.all()
+        return context
+
+
+def filter_by_taxonomy(request, items):
+    """Apply ?topic= and ?audience= filters; an unknown slug is a clear 404."""
+    chosen = {}
+    for param, model in (("topic", Topic), ("audience", Audience)):
+        slug = request.GET.get(param)
+        if slug:
+            obj = model.objects.filter(slug=slug[:80]).first()
+            if obj is None:
+                raise Http404(f"There is no {param} called “{slug[:80]}”.")
+            items = items.filter(**{f"{param}s": obj})
+            chosen[param] = obj
+    return items, chosen
+
+
+class LibraryPage(Page):
+    """Lists one kind of item across every organisation."""
+
+    ITEM_TYPE_CHOICES = [(cls.kind_slug, cls._meta.verbose_name_plural.capitalize())
+                         for cls in ITEM_TYPES]
+
+    item_type = models.CharField(max_length=20, choices=ITEM_TYPE_CHOICES)
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    content_panels = Page.content_panels + [FieldPanel("item_type"), FieldPanel("intro")]
+
+    @cached_property
+    def item_class(self):
+        return next(cls for cls in ITEM_TYPES if cls.kind_slug == self.item_type)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items = visible_items_for(request).filter(
+            content_type=ContentType.objects.get_for_model(self.item_class)
+        )
+        items, chosen = filter_by_taxonomy(request, items)
+        context["items"] = paginate(request, items)
+        context["chosen"] = chosen
+        context["topics"] = Topic.objects.all()
+        context["audiences"] = Audience.objects.all()
+        return context
+
+
+class OrganisationIndexPage(Page):
+    """The directory of approved organisations."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.OrganisationPage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["organisation_pages"] = (
+            OrganisationPage.objects.live().child_of(self)
+            .filter(organisation__status="approved")
+            .select_related("organisation").order_by("title")
+        )
+        return context
+
+
+class OrganisationPage(Page):
+    """One organisation's home in the portal; its contributions are its children."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="page"
+    )
+
+    parent_page_types = ["cms.OrganisationIndexPage"]
+    subpage_types = [f"cms.{cls.__name__}" for cls in ITEM_TYPES]
+    content_panels = Page.content_panels + [FieldPanel("organisation", read_only=True)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items = visible_items_for(request).filter(source_organisation=self.organisation_id)
+        context["items"] = paginate(request, items)
+        context["membership"] = None
+        if request.user.is_authenticated:
+            context["membership"] = self.organisation.memberships.filter(
+                user=request.user
+            ).first()
+            context["pending_request"] = self.organisation.join_requests.filter(
+                user=request.user, status="pending"
+            ).exists()
+        return context
+
+
+class TopicIndexPage(RoutablePageMixin, Page):
+    """Lists topics, and at /<slug>/ every visible item on one topic."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    @path("")
+    def topic_list(self, request):
+        visible = Q(items__in=visible_items_for(request).values("pk"))
+        topics = Topic.objects.annotate(item_count=Count("items", filter=visible, distinct=True))
+        return self.render(request, context_overrides={"topics": topics})
+
+    @path("<slug:slug>/")
+    def topic_detail(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        items = visible_items_for(request).filter(topics=topic)
+        return self.render(
+            request,
+            context_overrides={"topic": topic, "items": paginate(request, items)},
+            template="cms/topic_detail.html",
+        )

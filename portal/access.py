@@ -1,0 +1,147 @@
+"""The access policy: the one place that decides who may see which shared item.
+
+The rule is written once, as the list of *grants* a principal holds. A grant says "items with
+this TLP label, optionally only where this field holds one of these values". The same grants
+compile to a Django ``Q`` for database queries (:func:`visible_q`), to a search engine filter
+(:func:`grants` is public for that) and to a Python predicate for one item (:func:`can_view`).
+
+| label            | grant                                                          |
+|------------------|----------------------------------------------------------------|
+| TLP:CLEAR        | everyone                                                       |
+| TLP:GREEN        | verified members of approved organisations                     |
+| TLP:AMBER        | members of the source organisation or of a recipient organisation |
+| TLP:AMBER+STRICT | members of the source organisation                             |
+| TLP:RED          | the named individual recipients (and the item's owner)         |
+
+Membership only counts for a user whose primary email is verified, in an approved organisation.
+Superusers and moderators get no special treatment here: TLP is the source's decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db.models import Q
+
+from portal.tlp import TLP
+
+# Fields a grant may constrain. Each names a property of a shared item.
+SOURCE_ORG = "source_organisation"
+RECIPIENT_ORGS = "recipient_organisations"
+RECIPIENT_USERS = "recipient_users"
+OWNER = "owner"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking. Built once per request by :func:`principal_for`."""
+
+    user_id: int | None = None
+    verified: bool = False
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_community_member(self) -> bool:
+        return self.verified and bool(self.organisation_ids)
+
+
+ANONYMOUS = Principal()
+
+
+@dataclass(frozen=True)
+class Grant:
+    label: TLP
+    field: str | None = None  # None: every item with the label
+    values: frozenset[int] = frozenset()
+
+
+def grants(principal: Principal) -> list[Grant]:
+    """Everything ``principal`` may see, as a list of grants. This is the rule."""
+    result = [Grant(TLP.CLEAR)]
+    if not principal.verified or principal.user_id is None:
+        return result
+    orgs = principal.organisation_ids
+    if orgs:
+        result += [
+            Grant(TLP.GREEN),
+            Grant(TLP.AMBER, SOURCE_ORG, orgs),
+            Grant(TLP.AMBER, RECIPIENT_ORGS, orgs),
+            Grant(TLP.AMBER_STRICT, SOURCE_ORG, orgs),
+        ]
+    me = frozenset({principal.user_id})
+    result += [Grant(TLP.RED, RECIPIENT_USERS, me), Grant(TLP.RED, OWNER, me)]
+    return result
+
+
+class SharedItem(Protocol):
+    """What the policy needs to know about an item (cms.ItemPage provides it)."""
+
+    tlp: str
+
+    def access_values(self, field_name: str) -> set[int]: ...
+
+
+def can_view(principal: Principal, item: SharedItem) -> bool:
+    """May ``principal`` see ``item``?"""
+    for grant in grants(principal):
+        if item.tlp != grant.label:
+            continue
+        if grant.field is None or grant.values & item.access_values(grant.field):
+            return True
+    return False
+
+
+def visible_q(principal: Principal, prefix: str = "") -> Q:
+    """A filter for ``ItemPage`` querysets (or, with ``prefix``, for a relation to them).
+
+    Many-to-many grants become ``pk__in`` subqueries so the result never has duplicate rows.
+    """
+    from cms.models import ItemPage  # the policy's only link to the content model
+
+    query = Q()
+    for grant in grants(principal):
+        condition = Q(tlp=grant.label)
+        if grant.field in (SOURCE_ORG, OWNER):
+            condition &= Q(**{f"{grant.field}_id__in": grant.values})
+        elif grant.field is not None:
+            through = getattr(ItemPage, grant.field).through
+            target = "organisation_id" if grant.field == RECIPIENT_ORGS else "user_id"
+            ids = through.objects.filter(**{f"{target}__in": grant.values}).values("itempage_id")
+            condition &= Q(pk__in=ids)
+        query |= condition
+    if prefix:
+        return Q(**{f"{prefix}__in": ItemPage.objects.filter(query).values("pk")})
+    return query
+
+
+def principal_for_user(user) -> Principal:
+    """The principal for a user object (anonymous or not). Two small queries."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    from allauth.account.models import EmailAddress
+
+    from portal.organisations.models import Membership, OrganisationStatus
+
+    verified = EmailAddress.objects.filter(
+        user_id=user.pk, email__iexact=user.email, verified=True
+    ).exists()
+    org_ids = frozenset(
+        Membership.objects.filter(
+            user_id=user.pk, organisation__status=OrganisationStatus.APPROVED
+        ).values_list("organisation_id", flat=True)
+    )
+    return Principal(user_id=user.pk, verified=verified, organisation_ids=org_ids)
+
+
+def principal_for(request) -> Principal:
+    """The principal for a request, computed once and kept on the request."""
+    cached = getattr(request, "_access_principal", None)
+    if cached is None:
+        cached = principal_for_user(getattr(request, "user", None))
+        request._access_principal = cached
+    return cached

@@ -1,0 +1,30 @@
+"""Error pages that say what went wrong in plain words."""
+
+from django.shortcuts import render
+
+
+def _error(request, status, title, message):
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "Bad request",
+                  "The request could not be understood. Check the address or the form.")
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "Not allowed",
+                  str(exception) if exception and str(exception) else
+                  "You do not have permission to do that.")
+
+
+def page_not_found(request, exception=None):
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return _error(request, 404, "Page not found",
+                  message or "There is nothing at this address, or you may not see it.")
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,91 @@
+"""Every TLP label x every role x every channel: allowed and denied, both ways.
+
+The expected audience of each label is written out in tests.world.EXPECTED, independently of
+portal.access, so a mistake in the policy shows up here as a leak or a lock-out.
+"""
+
+import pytest
+from django.urls import reverse
+
+from cms.models import LibraryPage, TopicIndexPage
+from portal.tlp import TLP
+from tests.world import EXPECTED, ROLES, title_for
+
+LABELS = list(TLP)
+ROLE_NAMES = list(ROLES)
+
+
+def _listed(response, item):
+    body = response.content.decode()
+    return title_for(item.tlp_label) in body or item.url in body
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("label", LABELS, ids=lambda label: label.value)
+class TestChannels:
+    def test_item_page(self, client_for, world, role, label):
+        item = world.items[label]
+        response = client_for(role).get(item.url)
+        if role in EXPECTED[label]:
+            assert response.status_code == 200
+            assert title_for(label) in response.content.decode()
+            assert label.label in response.content.decode()  # the TLP banner
+        elif role == "anonymous":
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("account_login"))
+        else:
+            assert response.status_code == 404
+            assert title_for(label) not in response.content.decode()
+
+    def test_library_listing(self, client_for, world, role, label):
+        library = LibraryPage.objects.get(item_type="guidance")
+        response = client_for(role).get(library.url)
+        assert response.status_code == 200
+        assert _listed(response, world.items[label]) == (role in EXPECTED[label])
+
+    def test_topic_page(self, client_for, world, role, label):
+        topics = TopicIndexPage.objects.get()
+        response = client_for(role).get(f"{topics.url}{world.topic.slug}/")
+        assert response.status_code == 200
+        assert _listed(response, world.items[label]) == (role in EXPECTED[label])
+
+    def test_home_page(self, client_for, world, role, label):
+        response = client_for(role).get("/")
+        assert response.status_code == 200
+        assert _listed(response, world.items[label]) == (role in EXPECTED[label])
+
+    def test_organisation_page(self, client_for, world, role, label):
+        response = client_for(role).get(world.orgs["source"].page.url)
+        assert response.status_code == 200
+        assert _listed(response, world.items[label]) == (role in EXPECTED[label])
+
+    def test_document_download(self, client_for, world, role, label):
+        document = world.documents[label]
+        response = client_for(role).get(document.url)
+        if role in EXPECTED[label]:
+            assert response.status_code == 200
+            assert b"".join(response.streaming_content) == f"doc-{label.value}\n".encode()
+        elif role == "anonymous":
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 404
+
+    def test_sitemap_is_public_only(self, client_for, world, role, label):
+        response = client_for(role).get("/sitemap.xml")
+        assert response.status_code == 200
+        # The sitemap is a public channel: the same for everyone, CLEAR items only.
+        assert (world.items[label].url in response.content.decode()) == (label == TLP.CLEAR)
+
+    def test_feed_is_public_only(self, client_for, world, role, label):
+        response = client_for(role).get(reverse("feed-latest"))
+        assert response.status_code == 200
+        assert (title_for(label) in response.content.decode()) == (label == TLP.CLEAR)
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_topic_counts_match_what_the_role_may_see(client_for, world, role):
+    topics = TopicIndexPage.objects.get()
+    response = client_for(role).get(topics.url)
+    expected = sum(role in EXPECTED[label] for label in LABELS)
+    assert response.status_code == 200
+    assert f"{expected} item{'s' if expected != 1 else ''} you may see" in response.content.decode()
