@@ -21,7 +21,7 @@ class LatestClearItemsFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.full_url
+        return item.url  # the feed framework adds the request's domain
 
     def item_pubdate(self, item):
         return item.first_published_at

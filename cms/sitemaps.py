@@ -9,7 +9,13 @@ from portal import access
 
 class PortalSitemap(Sitemap):
     def items(self):
-        from cms.models import HomePage, LibraryPage, OrganisationIndexPage, OrganisationPage, TopicIndexPage
+        from cms.models import (
+            HomePage,
+            LibraryPage,
+            OrganisationIndexPage,
+            OrganisationPage,
+            TopicIndexPage,
+        )
 
         structure = Page.objects.live().type(
             HomePage, LibraryPage, OrganisationIndexPage, OrganisationPage, TopicIndexPage

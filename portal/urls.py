@@ -8,8 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feeds import LatestClearItemsFeed
 from cms.sitemaps import PortalSitemap
+from portal.views import healthz
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -22,7 +24,9 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents are always served through the access policy (cms.documents).
+    urlpatterns += static(f"{settings.MEDIA_URL}images/",
+                          document_root=settings.MEDIA_ROOT / "images")
 
 urlpatterns += [path("", include(wagtail_urls))]
 

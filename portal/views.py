@@ -1,6 +1,14 @@
-"""Error pages that say what went wrong in plain words."""
+"""Error pages that say what went wrong in plain words, and the health check."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and docker-compose; touches no database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def _error(request, status, title, message):

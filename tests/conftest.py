@@ -2,11 +2,12 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from cms.models import ItemPage, Topic
 from portal.organisations.models import Organisation
 from portal.tlp import TLP
-from tests.world import ROLES, World, build_world, title_for
+from tests.world import ROLES, World, build_world, ensure_wagtail_roots, title_for
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
@@ -40,6 +41,19 @@ def world(db):
 
 
 @pytest.fixture
+def wagtail_roots(transactional_db):
+    """For transactional tests: earlier ones may have flushed Wagtail's migration-made rows."""
+    ensure_wagtail_roots()
+
+
+@pytest.fixture
+def fresh_world(transactional_db):
+    """A world built afresh, for tests whose database is not rolled back (live server)."""
+    call_command("flush", interactive=False, verbosity=0)
+    return build_world()
+
+
+@pytest.fixture
 def client_for(client, world):
     """A test client signed in as one of the world's roles (or anonymous)."""
 
@@ -50,3 +64,31 @@ def client_for(client, world):
         return client
 
     return make
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db):
+    """A real Celery worker, in a thread of this process, consuming from the real Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        skip_or_fail("Redis is not available (set REDIS_URL)")
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager",
+                                                "task_default_queue")}
+    queue = f"portal-tests-{os.getpid()}"
+    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+        app.conf.update(previous)
+        skip_or_fail(f"Redis at {redis_url} does not answer: {error}")
+    try:
+        with start_worker(app, queues=[queue], perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.update(previous)

@@ -4,9 +4,12 @@ item under each TLP label, each with an attached document."""
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
+from wagtail.models import Collection, Locale, Page
 
 from cms.demo.loader import DemoLoader
 from cms.models import GuidancePage, OrganisationPage, Topic
@@ -93,7 +96,21 @@ def make_document(title):
     )
 
 
+def ensure_wagtail_roots():
+    """Put back the rows Wagtail's migrations create, which a transactional test's flush
+    removes: the default locale, the root collection and the root page."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def build_world() -> World:
+    ensure_wagtail_roots()
     DemoLoader().run(items=[])  # the site tree, taxonomy and demo organisations, no items
     world = World()
     world.orgs = {

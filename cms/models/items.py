@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -14,7 +15,6 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index

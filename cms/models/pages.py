@@ -1,5 +1,7 @@
 """The site's structure: home, libraries, organisations and topics."""
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
@@ -15,6 +17,8 @@ from cms.listing import paginate, visible_items_for
 from cms.models.items import ITEM_TYPES
 from cms.models.snippets import Audience, Topic
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
 
 class HomePage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -28,6 +32,7 @@ class HomePage(Page):
         context["latest_items"] = visible_items_for(request)[:8]
         context["libraries"] = LibraryPage.objects.live().child_of(self)
         context["topics"] = Topic.objects.all()
+        context["topic_index"] = TopicIndexPage.objects.live().first()
         return context
 
 
@@ -37,7 +42,8 @@ def filter_by_taxonomy(request, items):
     for param, model in (("topic", Topic), ("audience", Audience)):
         slug = request.GET.get(param)
         if slug:
-            obj = model.objects.filter(slug=slug[:80]).first()
+            # Check the shape first: some databases refuse characters such as NUL outright.
+            obj = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
             if obj is None:
                 raise Http404(f"There is no {param} called “{slug[:80]}”.")
             items = items.filter(**{f"{param}s": obj})

@@ -30,6 +30,13 @@ class OrganisationStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose forms assume https:// when a scheme is left out."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class OrganisationQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=OrganisationStatus.APPROVED)
@@ -43,7 +50,7 @@ class Organisation(models.Model):
         max_length=10, choices=SizeBand.choices, blank=True,
         help_text="For industry: lets small firms be found and served.",
     )
-    website = models.URLField(blank=True)
+    website = HttpsURLField(blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING
@@ -83,6 +90,10 @@ class Organisation(models.Model):
             self.size_band = ""
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        page = getattr(self, "page", None)
+        return page.url if page is not None else ""
+
     @property
     def is_approved(self):
         return self.status == OrganisationStatus.APPROVED
@@ -92,10 +103,6 @@ class Organisation(models.Model):
         return self.kind == OrganisationKind.INDUSTRY and self.size_band in {
             SizeBand.MICRO, SizeBand.SMALL,
         }
-
-    def get_absolute_url(self):
-        page = getattr(self, "page", None)
-        return page.url if page is not None else ""
 
 
 class Role(models.TextChoices):

@@ -16,6 +16,7 @@ from wagtail.models import (
     GroupPagePermission,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from portal.organisations.models import Membership, Organisation, OrganisationStatus, Role
@@ -93,7 +94,7 @@ def provision(organisation: Organisation) -> None:
         task = GroupApprovalTask.objects.create(name=f"{organisation.name}: publisher review")
         task.groups.set([publishers])
         workflow = Workflow.objects.create(name=f"{organisation.name}: moderation")
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow, page=page)
 
     for membership in organisation.memberships.select_related("user"):

@@ -1,0 +1,716 @@
+"""Pages served per second by the portal under gunicorn, with a load generator, on loopback.
+
+Run from the project root::
+
+    .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench
+
+What it does, every run, in a throwaway environment:
+
+1. makes a temporary PORTAL_VAR_DIR (deleted at the end unless ``--keep``) with a fresh SQLite
+   database, or uses ``--database-url`` (PostgreSQL on loopback: the database is created if it
+   does not exist; ``--recreate-database`` drops and recreates it first);
+2. with production-like settings (DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,localhost,
+   SECURE_SSL_REDIRECT=0, SESSION_COOKIE_SECURE=0, CSRF_COOKIE_SECURE=0, SECURE_HSTS_SECONDS=0,
+   no REDIS_URL, a local-memory email backend) runs ``manage.py migrate``,
+   ``manage.py load_demo_data --force`` and ``manage.py collectstatic --noinput`` (STATIC_ROOT in
+   the temporary directory);
+3. finds the URL of the first live TLP:CLEAR item through the Django ORM;
+4. starts gunicorn (``portal.wsgi:application``, sync workers) on 127.0.0.1 and a free port,
+   waits for ``/healthz/`` and always stops it at the end, even on error or Ctrl+C;
+5. for each URL (``/healthz/`` as the baseline, ``/``, ``/guidance/`` and the item page) runs a
+   warm-up, then a fixed-duration measurement, and checks that every response is a 200;
+6. prints a table (requests/s, p50/p95 latency, errors, ratio to ``/healthz/``) with the CPU
+   count, load generator, database and Python/Django versions.
+
+The load generator is ``wrk`` when it is on PATH (Debian package ``wrk``), otherwise a built-in
+one: Python threads, each with one keep-alive ``http.client`` connection (gunicorn's sync workers
+close every connection, so it reconnects as a browser would). ``--generator python`` forces it.
+All traffic goes to 127.0.0.1 only; ``--database-url`` must point to a loopback host as well.
+
+Options (all optional):
+
+    --seconds N          measured seconds per URL (default 10)
+    --warmup N           warm-up seconds per URL before measuring (default 2)
+    --concurrency N      concurrent connections (default 8)
+    --workers N          gunicorn worker processes (default 2)
+    --generator G        auto (default: wrk if on PATH), wrk or python
+    --wrk-threads N      wrk threads (default 1, so the generator takes little CPU from gunicorn)
+    --database-url URL   use this database instead of a fresh SQLite file
+    --recreate-database  drop and recreate the --database-url PostgreSQL database first
+    --conn-max-age N     DATABASE_CONN_MAX_AGE for the server (default: the settings' default, 0)
+    --url PATH           also measure this path (repeatable), e.g. --url /standards/
+    --json PATH          also write the results as JSON to PATH
+    --keep               keep the temporary directory (logs, SQLite database) and print its path
+
+Exit status: 0 if every response was a 200, 1 if any URL had errors, 2 if the set-up failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]", ""}
+MAX_CONCURRENCY = 256
+MAX_SECONDS = 600
+REQUEST_TIMEOUT = 10.0
+
+# Settings the portal reads from the environment: none leaks in from the caller's shell.
+PORTAL_SETTINGS_ENV = [
+    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "EMAIL_BACKEND",
+    "EMAIL_HOST", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER", "EMAIL_PORT", "EMAIL_USE_SSL",
+    "EMAIL_USE_TLS", "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL", "PORTAL_VAR_DIR", "REDIS_URL",
+    "SECRET_KEY", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE", "STATIC_ROOT",
+    "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
+]
+
+INFO_SNIPPET = """
+import json
+import django
+import wagtail
+from django.db import connection
+from cms.models import ItemPage
+
+item = ItemPage.objects.live().filter(tlp="clear").first()
+with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        cursor.execute("SHOW server_version")
+        db = "PostgreSQL " + cursor.fetchone()[0]
+    elif connection.vendor == "sqlite":
+        cursor.execute("SELECT sqlite_version()")
+        db = "SQLite " + cursor.fetchone()[0]
+    else:
+        db = connection.vendor
+print("BENCH_INFO " + json.dumps({
+    "item_url": item.url if item else None,
+    "item_title": item.title if item else None,
+    "live_items": ItemPage.objects.live().count(),
+    "database": db,
+    "django": django.get_version(),
+    "wagtail": wagtail.__version__,
+}))
+"""
+
+# wrk counts 3xx as success and has no per-status total, so this script counts non-200s itself
+# in every thread and prints one JSON line from the main thread when the run is done.
+WRK_SCRIPT = r"""
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non200 = 0
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    non200 = non200 + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non200")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_WRK {"requests": %d, "duration_us": %d, "bytes": %d, "non200": %d, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, '
+    .. '"p50_us": %.1f, "p95_us": %.1f}\n',
+    summary.requests, summary.duration, summary.bytes, bad,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50.0), latency:percentile(95.0)))
+end
+"""
+
+
+class SetupError(Exception):
+    """The environment or the server could not be prepared."""
+
+
+@dataclass
+class Result:
+    url: str
+    page: str = ""
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    error_kinds: dict = field(default_factory=dict)
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    bytes_per_response: float | None = None
+    warmup_errors: int = 0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+# --- environment -----------------------------------------------------------------------------
+
+
+def server_env(tmp: Path, database_url: str | None, conn_max_age: int | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in PORTAL_SETTINGS_ENV}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "PORTAL_VAR_DIR": str(tmp / "var"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "var" / "media"),
+        # Nothing may leave the machine: e-mail stays in memory.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+    })
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if conn_max_age is not None:
+        env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
+    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def check_loopback_database(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        return
+    if (parts.hostname or "") not in LOOPBACK_NAMES:
+        raise SetupError(f"--database-url must point to a loopback host, not {parts.hostname!r}")
+
+
+def ensure_postgres_database(url: str, recreate: bool) -> None:
+    """Create the database named in a postgres:// URL if it is missing (or recreate it)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql", "postgis"}:
+        if recreate:
+            raise SetupError("--recreate-database only works with PostgreSQL URLs")
+        return
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError as exc:  # pragma: no cover - psycopg is a project dependency
+        raise SetupError("psycopg is needed to prepare a PostgreSQL database") from exc
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SetupError("--database-url has no database name")
+    admin = {
+        "host": parts.hostname or None,
+        "port": parts.port or 5432,
+        "user": parts.username or None,
+        "password": parts.password or None,
+        "dbname": "postgres",
+        "autocommit": True,
+        "connect_timeout": 10,
+    }
+    try:
+        with psycopg.connect(**{k: v for k, v in admin.items() if v is not None}) as conn:
+            if recreate:
+                log(f"dropping database {name}")
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)))
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                log(f"creating database {name}")
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise SetupError(f"cannot prepare PostgreSQL database {name}: {exc}") from exc
+
+
+def manage(env: dict, logfile: Path, *args: str, label: str = "") -> str:
+    """Run manage.py with the bench environment; its output goes to logfile (and is returned)."""
+    log("manage.py " + (label or " ".join(args)))
+    proc = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    with logfile.open("a") as fh:
+        fh.write(f"\n$ manage.py {' '.join(args)}\n{proc.stdout}{proc.stderr}")
+    if proc.returncode != 0:
+        raise SetupError(
+            f"manage.py {' '.join(args)} failed (exit {proc.returncode}):\n"
+            + "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
+        )
+    return proc.stdout
+
+
+def prepare(env: dict, logfile: Path) -> dict:
+    if not (ROOT / "cms" / "demo" / "items.py").exists():
+        raise SetupError("cms/demo/items.py is missing: the demo data cannot be loaded yet")
+    manage(env, logfile, "migrate", "--noinput")
+    manage(env, logfile, "load_demo_data", "--force")
+    manage(env, logfile, "collectstatic", "--noinput")
+    out = manage(env, logfile, "shell", "-c", INFO_SNIPPET, label="shell (item URL, versions)")
+    for line in out.splitlines():
+        if line.startswith("BENCH_INFO "):
+            info = json.loads(line[len("BENCH_INFO "):])
+            break
+    else:
+        raise SetupError("could not read the item URL and versions from manage.py shell")
+    if not info.get("item_url"):
+        raise SetupError("no live TLP:CLEAR item after loading the demo data")
+    # With several sites Wagtail returns an absolute URL: the bench only needs the path.
+    info["item_path"] = urlsplit(info["item_url"]).path
+    return info
+
+
+# --- server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+class Gunicorn:
+    def __init__(self, env: dict, workers: int, logfile: Path, tmp: Path):
+        self.env = env
+        self.workers = workers
+        self.logfile = logfile
+        self.tmp = tmp
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.version = ""
+
+    def command(self) -> list[str]:
+        cmd = [
+            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+            "--bind", f"{HOST}:{self.port}",
+            "--workers", str(self.workers),
+            "--worker-class", "sync",
+            "--timeout", "60",
+            "--graceful-timeout", "5",
+            "--log-level", "warning",
+            "--chdir", str(ROOT),
+        ]
+        # gunicorn 24+ opens a control socket in ~/.gunicorn by default: keep it out of the way.
+        help_text = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "--help"],
+            capture_output=True, text=True, check=False, env=self.env,
+        ).stdout
+        if "--no-control-socket" in help_text:
+            cmd.append("--no-control-socket")
+        return cmd
+
+    def start(self) -> None:
+        from importlib.metadata import version
+
+        self.version = version("gunicorn")
+        cmd = self.command()
+        log(f"starting gunicorn {self.version} with {self.workers} workers on {HOST}:{self.port}")
+        self._log = self.logfile.open("a")
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SetupError(
+                    f"gunicorn exited with {self.proc.returncode}:\n{tail(self.logfile)}")
+            try:
+                status, body = get(self.port, "/healthz/", timeout=2)
+            except (OSError, http.client.HTTPException):
+                time.sleep(0.2)
+                continue
+            if status == 200 and body.strip() == b"ok":
+                return
+            raise SetupError(f"/healthz/ answered {status}: {body[:200]!r}")
+        raise SetupError(f"gunicorn did not answer /healthz/ within 60 s:\n{tail(self.logfile)}")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            log("stopping gunicorn")
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                # The master did not stop its workers: end the whole group we started.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self._log.close()
+        self.proc = None
+
+
+# --- load generators -------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], pct: float) -> float | None:
+    if not sorted_values:
+        return None
+    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[rank]
+
+
+class PythonGenerator:
+    """Threads, one keep-alive http.client connection each, against 127.0.0.1 only."""
+
+    def __init__(self, concurrency: int):
+        self.concurrency = concurrency
+        self.name = f"built-in Python generator ({concurrency} threads, http.client)"
+
+    def run(self, port: int, path: str, seconds: float) -> Result:
+        deadline = time.perf_counter() + seconds
+        outcomes: list[dict] = []
+        lock = threading.Lock()
+
+        def worker() -> None:
+            latencies: list[float] = []
+            statuses: dict[str, int] = {}
+            count = nbytes = 0
+            conn: http.client.HTTPConnection | None = None
+            while time.perf_counter() < deadline:
+                if conn is None:
+                    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+                started = time.perf_counter()
+                try:
+                    conn.request("GET", path)
+                    resp = conn.getresponse()
+                    body = resp.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    kind = type(exc).__name__
+                    statuses[kind] = statuses.get(kind, 0) + 1
+                    conn.close()
+                    conn = None
+                    time.sleep(0.01)
+                    continue
+                latencies.append(time.perf_counter() - started)
+                count += 1
+                nbytes += len(body) + len(str(resp.msg))  # like wrk: headers and body
+                if resp.status != 200:
+                    key = f"HTTP {resp.status}"
+                    statuses[key] = statuses.get(key, 0) + 1
+            if conn is not None:
+                conn.close()
+            with lock:
+                outcomes.append(
+                    {"latencies": latencies, "errors": statuses, "count": count, "bytes": nbytes})
+
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(self.concurrency)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + REQUEST_TIMEOUT + 5)
+        elapsed = time.perf_counter() - started
+
+        result = Result(url=path, seconds=elapsed)
+        latencies: list[float] = []
+        for outcome in outcomes:
+            latencies.extend(outcome["latencies"])
+            result.requests += outcome["count"]
+            for kind, n in outcome["errors"].items():
+                result.error_kinds[kind] = result.error_kinds.get(kind, 0) + n
+        result.errors = sum(result.error_kinds.values())
+        result.errors += len(threads) - len(outcomes)  # a thread that hung counts as an error
+        latencies.sort()
+        p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+        result.p50_ms = p50 * 1000 if p50 is not None else None
+        result.p95_ms = p95 * 1000 if p95 is not None else None
+        if result.requests:
+            result.bytes_per_response = sum(o["bytes"] for o in outcomes) / result.requests
+        return result
+
+
+class WrkGenerator:
+    def __init__(self, wrk: str, concurrency: int, threads: int, tmp: Path):
+        self.wrk = wrk
+        self.concurrency = concurrency
+        self.threads = max(1, min(threads, concurrency))
+        self.script = tmp / "bench.lua"
+        self.script.write_text(WRK_SCRIPT)
+        first = subprocess.run(
+            [wrk, "--version"], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
+        version = first[0].split("[")[0].strip() if first else "wrk"
+        self.name = f"{version} ({self.threads} thread(s), {concurrency} connections)"
+
+    def run(self, port: int, path: str, seconds: float) -> Result:
+        url = f"http://{HOST}:{port}{path}"
+        cmd = [
+            self.wrk, "-t", str(self.threads), "-c", str(self.concurrency),
+            "-d", f"{max(1, round(seconds))}s", "--timeout", f"{int(REQUEST_TIMEOUT)}s",
+            "--latency", "-s", str(self.script), url,
+        ]
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, check=False, timeout=seconds + 60)
+        for line in proc.stdout.splitlines():
+            if line.startswith("BENCH_WRK "):
+                data = json.loads(line[len("BENCH_WRK "):])
+                break
+        else:
+            raise SetupError(f"wrk failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+        result = Result(url=path, requests=data["requests"], seconds=data["duration_us"] / 1e6)
+        kinds = {"HTTP non-200": data["non200"]}
+        kinds.update({k: data[k] for k in ("connect", "read", "write", "timeout")})
+        result.error_kinds = {k: v for k, v in kinds.items() if v}
+        result.errors = sum(result.error_kinds.values())
+        result.p50_ms = data["p50_us"] / 1000 if data["requests"] else None
+        result.p95_ms = data["p95_us"] / 1000 if data["requests"] else None
+        if data["requests"]:
+            result.bytes_per_response = data["bytes"] / data["requests"]
+        return result
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def fmt_ms(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "n/a"
+
+
+def report(results: list[Result], meta: dict) -> str:
+    base = results[0].rps if results and results[0].rps else None
+    lines = [
+        "Portal pages per second (gunicorn on 127.0.0.1)",
+        f"  CPUs            : {meta['cpus']}; load average before the run {meta['loadavg']}",
+        f"  platform        : {meta['platform']}",
+        f"  Python / Django : Python {meta['python']} / Django {meta['django']}"
+        f" / Wagtail {meta['wagtail']}",
+        f"  server          : gunicorn {meta['gunicorn']}, {meta['workers']} sync workers,"
+        " DEBUG=0",
+        f"  database        : {meta['database']}",
+        f"  load generator  : {meta['generator']}",
+        f"  per URL         : {meta['warmup']} s warm-up, then {meta['seconds']} s measured,"
+        f" concurrency {meta['concurrency']}",
+        "",
+    ]
+    width = max(len("page"), *(len(r.page) for r in results))
+    header = (f"{'page':<{width}}  {'req/s':>8}  {'p50 ms':>7}  {'p95 ms':>7}  {'errors':>6}"
+              f"  {'vs /healthz/':>12}  {'KiB':>5}  URL")
+    lines += [header, "-" * max(len(header), len(header) - 3 + max(len(r.url) for r in results))]
+    for r in results:
+        ratio = f"{r.rps / base:.3f}" if base else "n/a"
+        size = f"{r.bytes_per_response / 1024:.1f}" if r.bytes_per_response else "n/a"
+        lines.append(
+            f"{r.page:<{width}}  {r.rps:>8.1f}  {fmt_ms(r.p50_ms):>7}  {fmt_ms(r.p95_ms):>7}"
+            f"  {r.errors:>6}  {ratio:>12}  {size:>5}  {r.url}")
+    notes = []
+    for r in results:
+        if r.error_kinds:
+            kinds = ", ".join(f"{k}: {v}" for k, v in sorted(r.error_kinds.items()))
+            notes.append(f"  {r.url} errors: {kinds}")
+        if r.warmup_errors:
+            notes.append(f"  {r.url} had {r.warmup_errors} error(s) during warm-up")
+    if meta.get("item_title"):
+        notes.append(f"  item: {meta['item_title']!r} (first live TLP:CLEAR item)")
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def cpu_description() -> str:
+    total = os.cpu_count() or 0
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        usable = total
+    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Pages per second for the portal under gunicorn (loopback only).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="measured seconds per URL")
+    parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds per URL")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto",
+                        help="load generator: wrk if on PATH (auto), or the built-in one")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--database-url", help="database to use instead of a fresh SQLite file")
+    parser.add_argument("--recreate-database", action="store_true",
+                        help="drop and recreate the --database-url PostgreSQL database first")
+    parser.add_argument("--conn-max-age", type=int, default=None,
+                        help="DATABASE_CONN_MAX_AGE for the server (default: settings' default)")
+    parser.add_argument("--url", action="append", default=[], metavar="PATH",
+                        help="also measure this path (repeatable), e.g. /standards/")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+    if not 1 <= args.concurrency <= MAX_CONCURRENCY:
+        parser.error(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+    if not 0 < args.seconds <= MAX_SECONDS:
+        parser.error(f"--seconds must be more than 0 and at most {MAX_SECONDS}")
+    if not 0 <= args.warmup <= MAX_SECONDS:
+        parser.error(f"--warmup must be between 0 and {MAX_SECONDS}")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.wrk_threads < 1:
+        parser.error("--wrk-threads must be at least 1")
+    for path in args.url:
+        if not path.startswith("/") or path.startswith("//"):
+            parser.error(f"--url takes a path on the bench server, like /standards/, not {path!r}")
+    if args.recreate_database and not args.database_url:
+        parser.error("--recreate-database needs --database-url")
+    return args
+
+
+def choose_generator(args: argparse.Namespace, tmp: Path):
+    wrk = shutil.which("wrk")
+    if args.generator == "wrk" and not wrk:
+        raise SetupError("--generator wrk, but wrk is not on PATH (apt-get install wrk)")
+    if args.generator in {"auto", "wrk"} and wrk:
+        return WrkGenerator(wrk, args.concurrency, args.wrk_threads, tmp)
+    return PythonGenerator(args.concurrency)
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1/5/15 min)"
+    except (AttributeError, OSError):  # pragma: no cover - not on Unix
+        return "n/a"
+
+
+def benchmark(args: argparse.Namespace, tmp: Path) -> int:
+    loadavg = load_average()  # other work on the machine skews the numbers: say so
+    logfile = tmp / "bench.log"
+    if args.database_url:
+        check_loopback_database(args.database_url)
+        ensure_postgres_database(args.database_url, args.recreate_database)
+    env = server_env(tmp, args.database_url, args.conn_max_age)
+    info = prepare(env, logfile)
+    generator = choose_generator(args, tmp)
+
+    server = Gunicorn(env, args.workers, tmp / "gunicorn.log", tmp)
+    results: list[Result] = []
+    try:
+        server.start()
+        pages = [("healthz (baseline)", "/healthz/"), ("home", "/"),
+                 ("library", "/guidance/"), ("item (TLP:CLEAR)", info["item_path"])]
+        pages += [("extra", path) for path in args.url]
+        for page, path in pages:
+            status, body = get(server.port, path)
+            if status != 200:
+                log(f"{path} answered {status} before the run ({len(body)} bytes)")
+            if args.warmup > 0:
+                log(f"{path}: {args.warmup:g} s warm-up")
+                warm = generator.run(server.port, path, args.warmup)
+            log(f"{path}: {args.seconds:g} s measured")
+            result = generator.run(server.port, path, args.seconds)
+            if args.warmup > 0:
+                result.warmup_errors = warm.errors
+            result.page = page
+            results.append(result)
+    finally:
+        server.stop()
+
+    if args.database_url:
+        database = f"{info['database']} at {redact(args.database_url)}"
+    else:
+        database = f"{info['database']} (fresh file in a temporary PORTAL_VAR_DIR)"
+    meta = {
+        "cpus": cpu_description(),
+        "loadavg": loadavg,
+        "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "python": platform.python_version(),
+        "django": info["django"],
+        "wagtail": info["wagtail"],
+        "gunicorn": server.version,
+        "workers": args.workers,
+        "database": database,
+        "generator": generator.name,
+        "warmup": f"{args.warmup:g}",
+        "seconds": f"{args.seconds:g}",
+        "concurrency": args.concurrency,
+        "item_title": info.get("item_title"),
+    }
+    print(report(results, meta), flush=True)
+    server_errors = len(re.findall(r"^(Traceback|.*\bERROR\b)", tail(tmp / "gunicorn.log", 10_000),
+                                   flags=re.MULTILINE))
+    if server_errors:
+        where = tmp / "gunicorn.log" if args.keep else "it (rerun with --keep)"
+        print(f"\nThe server log has {server_errors} error line(s): read {where}.")
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"meta": meta, "results": [asdict(r) | {"rps": r.rps} for r in results]}, indent=2))
+    failed = any(r.errors or r.warmup_errors for r in results)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # A SIGTERM unwinds like Ctrl+C, so gunicorn is stopped and the temp directory removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    tmp = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    try:
+        return benchmark(args, tmp)
+    except SetupError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

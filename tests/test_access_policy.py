@@ -1,0 +1,115 @@
+"""The policy itself: the predicate and the queryset filter agree, and the rule's edges hold."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from cms.models import ItemPage
+from portal import access
+from portal.organisations.models import OrganisationStatus
+from portal.tlp import TLP
+from tests.world import EXPECTED, ROLES, make_item, make_user
+
+
+def principal(world, role):
+    user = AnonymousUser() if role == "anonymous" else world.users[role]
+    return access.principal_for_user(user)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_predicate_and_filter_agree_with_the_rule(world, role):
+    who = principal(world, role)
+    by_filter = set(
+        ItemPage.objects.filter(pk__in=[i.pk for i in world.items.values()])
+        .filter(access.visible_q(who)).values_list("tlp", flat=True)
+    )
+    by_predicate = {label for label, item in world.items.items() if access.can_view(who, item)}
+    expected = {label for label in TLP if role in EXPECTED[label]}
+    assert by_filter == by_predicate == expected
+
+
+def test_filter_returns_no_duplicate_rows(world):
+    # An AMBER item naming two organisations the reader belongs to is listed once.
+    reader = world.users["source_member"]
+    item = world.items[TLP.AMBER]
+    item.recipient_organisations.add(world.orgs["source"], world.orgs["other"])
+    reader.memberships.create(organisation=world.orgs["other"], role="member")
+    qs = ItemPage.objects.filter(access.visible_q(access.principal_for_user(reader)))
+    assert qs.filter(pk=item.pk).count() == 1
+
+
+def test_owner_sees_their_own_red_item(world):
+    author = world.users["publisher"]
+    item = make_item(world.orgs["source"], TLP.RED, "Owner red", owner=author,
+                     recipient_users=[world.users["red_recipient"]])
+    assert access.can_view(access.principal_for_user(author), item)
+    assert not access.can_view(principal(world, "source_member"), item)
+
+
+def test_membership_of_a_suspended_organisation_stops_counting(world):
+    org = world.orgs["recipient"]
+    who_before = principal(world, "recipient_member")
+    assert access.can_view(who_before, world.items[TLP.AMBER])
+    org.status = OrganisationStatus.SUSPENDED
+    org.save()
+    who_after = principal(world, "recipient_member")
+    assert not access.can_view(who_after, world.items[TLP.AMBER])
+    assert not access.can_view(who_after, world.items[TLP.GREEN])
+
+
+def test_inactive_user_is_anonymous(world):
+    user = world.users["source_member"]
+    user.is_active = False
+    assert access.principal_for_user(user) == access.ANONYMOUS
+
+
+def test_label_change_takes_effect_at_once(client_for, world):
+    item = world.items[TLP.AMBER_STRICT]
+    client = client_for("other_member")
+    assert client.get(item.url).status_code == 404
+    item.tlp = TLP.GREEN
+    item.save_revision().publish(skip_permission_checks=True)
+    assert client.get(item.url).status_code == 200
+    assert item.title in client.get("/").content.decode()
+
+
+def test_recipient_change_takes_effect_at_once(client_for, world):
+    item = world.items[TLP.RED]
+    newcomer = make_user("newcomer@world.test")
+    client = client_for("anonymous")
+    client.force_login(newcomer)
+    assert client.get(item.url).status_code == 404
+    item.recipient_users.add(newcomer)
+    item.save_revision().publish(skip_permission_checks=True)
+    assert client.get(item.url).status_code == 200
+
+
+def test_unpublished_items_are_listed_nowhere(client_for, world):
+    item = world.items[TLP.CLEAR]
+    item.unpublish()
+    client = client_for("source_member")
+    assert item.title not in client.get("/").content.decode()
+    assert client.get(item.url).status_code == 404
+
+
+def test_anonymous_redirect_does_not_reveal_the_title(client_for, world):
+    item = world.items[TLP.AMBER]
+    response = client_for("anonymous").get(item.url, follow=True)
+    assert response.status_code == 200
+    assert item.title not in response.content.decode()
+    assert "Sign in" in response.content.decode()
+
+
+def test_denied_and_missing_look_the_same(client_for, world):
+    client = client_for("other_member")
+    denied = client.get(world.items[TLP.AMBER_STRICT].url)
+    missing = client.get(world.items[TLP.AMBER_STRICT].url.rstrip("/") + "-nope/")
+    assert denied.status_code == missing.status_code == 404
+
+    def normalise(response):
+        # The CSRF token is masked afresh on every render; nothing else may differ.
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        return body.replace("-nope", "")
+
+    assert normalise(denied) == normalise(missing)
