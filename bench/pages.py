@@ -589,7 +589,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--recreate-database", action="store_true",
                         help="drop and recreate the --database-url PostgreSQL database first")
     parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="DATABASE_CONN_MAX_AGE for the server (default: settings' default)")
+                        help="DATABASE_CONN_MAX_AGE for the server; None keeps the settings' 0")
     parser.add_argument("--url", action="append", default=[], metavar="PATH",
                         help="also measure this path (repeatable), e.g. /standards/")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")

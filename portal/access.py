@@ -96,12 +96,16 @@ def can_view(principal: Principal, item: SharedItem) -> bool:
     return False
 
 
-def visible_q(principal: Principal, prefix: str = "") -> Q:
-    """A filter for ``ItemPage`` querysets (or, with ``prefix``, for a relation to them).
+def visible_q(principal: Principal, model=None) -> Q:
+    """A filter for querysets of ``model`` (default ``cms.ItemPage``).
 
-    Many-to-many grants become ``pk__in`` subqueries so the result never has duplicate rows.
+    Any model with the item's access fields works: ``tlp``, foreign keys ``source_organisation``
+    and ``owner``, many-to-many ``recipient_organisations`` and ``recipient_users`` (the search
+    index's entries have them too). Many-to-many grants become ``pk__in`` subqueries, so the
+    result never has duplicate rows.
     """
-    from cms.models import ItemPage  # the policy's only link to the content model
+    if model is None:
+        from cms.models import ItemPage as model
 
     query = Q()
     for grant in grants(principal):
@@ -109,13 +113,13 @@ def visible_q(principal: Principal, prefix: str = "") -> Q:
         if grant.field in (SOURCE_ORG, OWNER):
             condition &= Q(**{f"{grant.field}_id__in": grant.values})
         elif grant.field is not None:
-            through = getattr(ItemPage, grant.field).through
-            target = "organisation_id" if grant.field == RECIPIENT_ORGS else "user_id"
-            ids = through.objects.filter(**{f"{target}__in": grant.values}).values("itempage_id")
+            relation = getattr(model, grant.field)
+            through = relation.through
+            own = relation.field.m2m_field_name()
+            target = relation.field.m2m_reverse_field_name()
+            ids = through.objects.filter(**{f"{target}__in": grant.values}).values(own)
             condition &= Q(pk__in=ids)
         query |= condition
-    if prefix:
-        return Q(**{f"{prefix}__in": ItemPage.objects.filter(query).values("pk")})
     return query
 
 

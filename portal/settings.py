@@ -198,7 +198,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "repair-search-drift": {"task": "search.tasks.repair_search_drift", "schedule": 3600.0},
+}
 
 # Cache: Redis when available, so rate limits and sessions are shared between processes.
 if REDIS_URL:
@@ -210,6 +212,16 @@ WAGTAIL_SITE_NAME = "Cyber Responsibility Portal"
 WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# The portal's own search (search/): "database" (SQLite FTS5 or PostgreSQL full-text) or
+# "elasticsearch" (needs ELASTICSEARCH_URL).
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "database")
+if SEARCH_BACKEND not in ("database", "elasticsearch"):
+    raise ImproperlyConfigured("SEARCH_BACKEND must be database or elasticsearch")
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "portal-items")
+if SEARCH_BACKEND == "elasticsearch" and not ELASTICSEARCH_URL:
+    raise ImproperlyConfigured("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL")
 # Documents always pass through Django so the access policy decides every download.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

@@ -76,6 +76,40 @@ class TestChannels:
         # The sitemap is a public channel: the same for everyone, CLEAR items only.
         assert (world.items[label].url in response.content.decode()) == (label == TLP.CLEAR)
 
+    def test_search_page(self, client_for, world, role, label):
+        response = client_for(role).get(reverse("search"), {"q": "matrix marker"})
+        assert response.status_code == 200
+        assert _listed(response, world.items[label]) == (role in EXPECTED[label])
+
+    def test_search_api_hits_and_facet_counts(self, client_for, world, role, label):
+        response = client_for(role).get(reverse("search-api"), {"q": "matrix"})
+        assert response.status_code == 200
+        data = response.json()
+        titles = {hit["title"] for hit in data["hits"]}
+        assert (title_for(label) in titles) == (role in EXPECTED[label])
+        tlp_facet = next(f for f in data["facets"] if f["name"] == "tlp")
+        counted = {option["value"] for option in tlp_facet["options"] if option["count"]}
+        assert (label.value in counted) == (role in EXPECTED[label])
+        assert data["total"] == sum(role in EXPECTED[other] for other in LABELS)
+
+    def test_autocomplete(self, client_for, world, role, label):
+        response = client_for(role).get(reverse("search-autocomplete"), {"q": "matr"})
+        assert response.status_code == 200
+        titles = {s["title"] for s in response.json()["suggestions"]}
+        assert (title_for(label) in titles) == (role in EXPECTED[label])
+
+    def test_search_api_with_a_token(self, client, world, role, label):
+        from portal.accounts.models import ApiToken
+
+        headers = {}
+        if role != "anonymous":
+            _token, key = ApiToken.issue(world.users[role], "matrix")
+            headers["Authorization"] = f"Bearer {key}"
+        response = client.get(reverse("search-api"), {"q": "matrix"}, headers=headers)
+        assert response.status_code == 200
+        titles = {hit["title"] for hit in response.json()["hits"]}
+        assert (title_for(label) in titles) == (role in EXPECTED[label])
+
     def test_feed_is_public_only(self, client_for, world, role, label):
         response = client_for(role).get(reverse("feed-latest"))
         assert response.status_code == 200

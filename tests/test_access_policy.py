@@ -113,3 +113,12 @@ def test_denied_and_missing_look_the_same(client_for, world):
         return body.replace("-nope", "")
 
     assert normalise(denied) == normalise(missing)
+
+
+def test_moving_an_item_moves_its_source_organisation(world):
+    item = world.items[TLP.AMBER_STRICT]
+    item.move(world.orgs["other"].page, pos="last-child")
+    item.refresh_from_db()
+    assert item.source_organisation == world.orgs["other"]
+    assert access.can_view(principal(world, "other_member"), item)
+    assert not access.can_view(principal(world, "source_member"), item)

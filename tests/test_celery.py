@@ -34,3 +34,26 @@ def test_invitation_email_goes_through_redis_and_a_worker(
     assert message.to == ["new@worker.test"]
     assert "Worker Org" in message.subject
     assert Invitation.objects.get().email == "new@worker.test"
+
+
+def test_publishing_makes_an_item_findable_and_unpublishing_removes_it(
+    fresh_world, celery_worker_on_redis
+):
+    # The world is built before the worker starts: SQLite's shared in-memory test database
+    # locks tables while the worker thread holds a connection.
+    from django.http import QueryDict
+
+    from portal import access
+    from portal.tlp import TLP
+    from search import service
+    from search.query import SearchRequest
+    from tests.world import make_item
+
+    def found():
+        request = SearchRequest.from_params(QueryDict("q=quokka"))
+        return [hit.title for hit in service.search(access.ANONYMOUS, request).hits]
+
+    page = make_item(fresh_world.orgs["other"], TLP.CLEAR, "Quokka handling guidance")
+    assert wait_for(lambda: found() == ["Quokka handling guidance"]), "never became findable"
+    page.unpublish()
+    assert wait_for(lambda: found() == []), "still findable after unpublishing"

@@ -73,15 +73,15 @@ def make_org(name, kind="industry", size_band="small"):
     )
 
 
-def make_item(org, label, title, *, cls=GuidancePage, topics=(), recipient_orgs=(),
+def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), recipient_orgs=(),
               recipient_users=(), owner=None, document=None, **fields):
     parent = OrganisationPage.objects.get(organisation=org)
-    page = cls(
-        title=title, summary=f"Summary of {title}.", tlp=label, owner=owner,
-        body=[{"type": "paragraph", "value": f"<p>Body of {title}.</p>"}], **fields,
-    )
+    if any(field.name == "body" for field in cls._meta.get_fields()):
+        fields.setdefault("body", [{"type": "paragraph", "value": f"<p>Body of {title}.</p>"}])
+    page = cls(title=title, summary=f"Summary of {title}.", tlp=label, owner=owner, **fields)
     parent.add_child(instance=page)
     page.topics.set(topics)
+    page.audiences.set(audiences)
     page.recipient_organisations.set(recipient_orgs)
     page.recipient_users.set(recipient_users)
     if document is not None:

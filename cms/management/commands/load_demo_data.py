@@ -25,7 +25,8 @@ class Command(BaseCommand):
                 "DEBUG on. Use --force if you really mean it."
             )
         DemoLoader(stdout=self.stdout).run()
-        call_command("update_index", verbosity=0)
+        call_command("update_index", verbosity=0)  # Wagtail's admin search
+        call_command("rebuild_search_index", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, _first, _last, org, role, flags in USERS:
             what = ("site admin" if flags.get("superuser") else

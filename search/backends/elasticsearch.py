@@ -1,0 +1,210 @@
+"""Search in Elasticsearch: the same contract as the database backend, on the alias that
+search.documents keeps.
+
+The access filter sits in the query's ``filter``, so it constrains hits, totals, aggregations and
+suggestions alike. The facet filters sit in ``post_filter`` instead, and each facet's
+aggregation applies the *other* facets' filters only: choosing a value of one facet leaves its
+other options counted (disjunctive facets, as in the database backend).
+"""
+
+from django.utils.dateparse import parse_datetime
+from elasticsearch import ApiError, TransportError
+from elasticsearch_dsl import Q, Search
+
+from portal import access
+from portal.organisations.models import OrganisationKind
+from search import documents
+from search.facets import build_facets
+from search.query import TYPES, SearchRequest, Term, parse_terms
+from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
+from search.service import EngineUnavailable
+
+BOOSTS = {"title": 4, "summary": 2, "body": 1}
+FIELDS = [f"{name}^{boost}" if boost != 1 else name for name, boost in BOOSTS.items()]
+# SearchRequest attribute -> document field.
+FACET_FIELDS = {
+    "types": "kind", "topics": "topics", "audiences": "audiences",
+    "organisation_kinds": "organisation_kind", "organisations": "organisation",
+    "labels": "tlp", "years": "year",
+}
+FACET_SIZE = 200
+HIT_SOURCE = ["title", "url", "summary", "tlp", "kind", "organisation_name",
+              "organisation_kind", "topic_names", "published_at"]
+FRAGMENT_SEPARATOR = " … "
+SUGGESTER = "did_you_mean"
+MAX_AUTOCOMPLETE = 50
+# Statuses that mean "not ready or overloaded" rather than "this query is wrong": no alias yet
+# (before the first rebuild), too many requests, server errors.
+UNAVAILABLE_STATUSES = {404, 429}
+
+
+def _unavailable(error: Exception) -> bool:
+    # ConnectionError and ConnectionTimeout are TransportErrors.
+    if isinstance(error, TransportError):
+        return True
+    return isinstance(error, ApiError) and (
+        error.status_code in UNAVAILABLE_STATUSES or error.status_code >= 500)
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    # -- building requests -------------------------------------------------------------------
+    def _text_clauses(self, terms: list[Term]) -> tuple[list[Q], list[Q]]:
+        """(must, must_not) for the parsed search text."""
+        positive = [t for t in terms if not t.negated]
+        if terms and not positive:
+            # Only exclusions: nothing matches, as in the database backend.
+            return [Q("match_none")], []
+        must = []
+        for term in positive:
+            text = " ".join(term.words)
+            if term.is_phrase:
+                must.append(Q("bool", minimum_should_match=1, should=[
+                    Q("match_phrase", **{name: {"query": text, "boost": boost}})
+                    for name, boost in BOOSTS.items()]))
+            else:
+                # One clause per word: each word must appear, in any of the fields (one
+                # multi_match over all words would need them all in a single field).
+                must.append(Q("multi_match", query=text, fields=FIELDS, fuzziness="AUTO",
+                              operator="and"))
+        # Exclusions are exact (no fuzziness), so they never drop a merely similar word.
+        must_not = [Q("multi_match", query=" ".join(t.words), fields=list(BOOSTS),
+                      type="phrase") for t in terms if t.negated]
+        return must, must_not
+
+    def _facet_filters(self, request: SearchRequest) -> dict[str, Q]:
+        return {attr: Q("terms", **{field: list(getattr(request, attr))})
+                for attr, field in FACET_FIELDS.items() if getattr(request, attr)}
+
+    def _search(self) -> Search:
+        # No client yet: building a request needs no cluster (_execute attaches one).
+        return Search(index=documents.alias_name())
+
+    def build_search(self, principal: access.Principal, request: SearchRequest) -> Search:
+        """The whole request (hits, total, facets, highlights, suggestion) as one Search."""
+        terms = list(request.terms)
+        has_text = any(not t.negated for t in terms)
+        must, must_not = self._text_clauses(terms)
+        query = Q("bool", must=must or [Q("match_all")], must_not=must_not,
+                  filter=[documents.access_filter(principal)])
+        s = self._search().query(query).extra(track_total_hits=True)
+
+        filters = self._facet_filters(request)
+        if filters:
+            s = s.post_filter(Q("bool", filter=list(filters.values())))
+        for attr, field in FACET_FIELDS.items():
+            others = [q for name, q in filters.items() if name != attr]
+            scope = Q("bool", filter=others) if others else Q("match_all")
+            s.aggs.bucket(attr, "filter", filter=scope).bucket(
+                "values", "terms", field=field, size=FACET_SIZE)
+
+        newest = [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}]
+        if has_text and request.sort == "relevance":
+            s = s.sort("_score", *newest)
+        else:
+            s = s.sort(*newest)
+        offset = (request.page - 1) * request.per_page
+        s = s.source(HIT_SOURCE)[offset:offset + request.per_page]
+
+        if has_text:
+            s = s.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END],
+                                    fragment_size=160, number_of_fragments=2)
+            s = s.highlight("body", "summary")
+            s = self._with_suggester(s, principal, terms)
+        return s
+
+    def _with_suggester(self, s: Search, principal, terms: list[Term]) -> Search:
+        """A phrase suggester on the titles' unstemmed words. Its collate query keeps only
+        corrections that match a title this principal may see, so a suggestion never reveals
+        words of an item they may not read."""
+        text = " ".join(w for t in terms if not t.negated for w in t.words)
+        collate = Q("bool", must=[Q("match", **{"title.plain": {
+            "query": "{{suggestion}}", "operator": "and"}})],
+            filter=[documents.access_filter(principal)])
+        return s.suggest(SUGGESTER, text, phrase={
+            "field": "title.plain", "size": 1, "max_errors": 2,
+            "direct_generator": [{"field": "title.plain", "suggest_mode": "always"}],
+            "collate": {"query": {"source": collate.to_dict()}, "prune": False},
+        })
+
+    def build_autocomplete(self, principal, prefix: str, limit: int) -> Search | None:
+        words = [w for t in parse_terms(prefix) if not t.negated for w in t.words]
+        if not words:
+            return None
+        query = Q("bool", filter=[documents.access_filter(principal)], must=[
+            Q("match", **{"title.suggest": {"query": " ".join(words), "operator": "and"}})])
+        size = max(0, min(limit, MAX_AUTOCOMPLETE))
+        return (self._search().query(query).source(["title", "url", "tlp", "kind"])
+                .sort("_score", {"published_at": {"order": "desc"}})[:size])
+
+    # -- the contract ------------------------------------------------------------------------
+    def _execute(self, s: Search) -> dict:
+        try:
+            return s.using(documents.connection()).execute().to_dict()
+        except (TransportError, ApiError) as error:
+            if _unavailable(error):
+                raise EngineUnavailable(str(error)) from error
+            raise
+
+    def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
+        return self.results_from(request, self._execute(self.build_search(principal, request)))
+
+    def autocomplete(self, principal, prefix: str, limit: int = 8) -> list[dict]:
+        s = self.build_autocomplete(principal, prefix, limit)
+        if s is None:
+            return []
+        raw = self._execute(s)
+        return [{"title": source["title"], "url": source["url"], "tlp": source["tlp"],
+                 "type": source["kind"]}
+                for source in (hit["_source"] for hit in raw["hits"]["hits"])]
+
+    # -- reading responses -------------------------------------------------------------------
+    def results_from(self, request: SearchRequest, raw: dict) -> SearchResults:
+        aggregations = raw.get("aggregations", {})
+        counts = {attr: {bucket["key"]: bucket["doc_count"]
+                         for bucket in aggregations.get(attr, {}).get("values", {})
+                         .get("buckets", [])}
+                  for attr in FACET_FIELDS}
+        return SearchResults(
+            request=request, backend=self.name,
+            hits=[self._hit(hit) for hit in raw["hits"]["hits"]],
+            total=raw["hits"]["total"]["value"],
+            facets=build_facets(request, counts),
+            suggestion=self._suggestion(request, raw),
+        )
+
+    def _hit(self, hit: dict) -> Hit:
+        source = hit["_source"]
+        marked = hit.get("highlight", {})
+        fragments = marked.get("body") or marked.get("summary")
+        kind = source["kind"]
+        org_kind = source.get("organisation_kind", "")
+        return Hit(
+            id=int(hit["_id"]), title=source["title"], url=source["url"],
+            snippet=highlight(FRAGMENT_SEPARATOR.join(fragments) if fragments
+                              else source.get("summary", "")),
+            tlp=source["tlp"], kind=kind,
+            kind_name=TYPES[kind].kind_name if kind in TYPES else kind,
+            organisation=source.get("organisation_name", ""),
+            organisation_kind=(OrganisationKind(org_kind).label
+                               if org_kind in OrganisationKind.values else org_kind),
+            topics=list(source.get("topic_names", [])),
+            published_at=parse_datetime(source["published_at"]),
+        )
+
+    def _suggestion(self, request: SearchRequest, raw: dict) -> str:
+        """The corrected words, with the search's exclusions kept; "" if nothing changed."""
+        entries = raw.get("suggest", {}).get(SUGGESTER, [])
+        options = entries[0].get("options", []) if entries else []
+        if not options:
+            return ""
+        corrected = options[0]["text"]
+        asked = " ".join(w for t in request.terms if not t.negated for w in t.words)
+        if corrected.lower() == asked.lower():
+            return ""
+        excluded = []
+        for term in (t for t in request.terms if t.negated):
+            words = " ".join(term.words)
+            excluded.append(f'-"{words}"' if term.is_phrase else f"-{words}")
+        return " ".join([corrected, *excluded])

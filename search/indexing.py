@@ -1,0 +1,127 @@
+"""Keeping the search index in step with the items.
+
+Every change goes through :func:`sync_item`: a live item gets its entry written (and sent to
+Elasticsearch when that backend is on), anything else has its entry removed. Signals queue it
+as Celery work after the transaction commits (search.signals); :func:`rebuild` does everything
+in bulk, and :func:`repair_drift` finds and fixes entries that disagree with the items.
+"""
+
+import hashlib
+import logging
+
+from django.db import transaction
+
+from search.extract import body_text
+from search.models import SearchEntry
+
+log = logging.getLogger(__name__)
+
+
+def fingerprint(page, topic_ids, audience_ids, org_ids, user_ids) -> str:
+    """Changes whenever anything the index holds about the item changes."""
+    parts = [page.live_revision_id, page.url_path, page.tlp, page.owner_id,
+             sorted(topic_ids), sorted(audience_ids), sorted(org_ids), sorted(user_ids)]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def entry_for(page):
+    """The entry for a live item, with its many-to-many ids (not saved)."""
+    page = page.specific
+    topic_ids = [t.pk for t in page.topics.all()]
+    audience_ids = [a.pk for a in page.audiences.all()]
+    org_ids = [o.pk for o in page.recipient_organisations.all()]
+    user_ids = [u.pk for u in page.recipient_users.all()]
+    published = page.first_published_at or page.last_published_at
+    entry = SearchEntry(
+        id=page.pk, url=page.url or "", title=page.title, summary=page.summary,
+        body=body_text(page), kind=page.kind_slug,
+        source_organisation_id=page.source_organisation_id,
+        organisation_kind=page.source_organisation.kind,
+        published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,
+        version=fingerprint(page, topic_ids, audience_ids, org_ids, user_ids),
+    )
+    return entry, {"topics": topic_ids, "audiences": audience_ids,
+                   "recipient_organisations": org_ids, "recipient_users": user_ids}
+
+
+def _live_item(page_id):
+    from cms.models import ItemPage
+
+    return (ItemPage.objects.live().filter(pk=page_id)
+            .select_related("source_organisation").first())
+
+
+@transaction.atomic
+def write_entry(page) -> SearchEntry:
+    entry, relations = entry_for(page)
+    entry.save()
+    for name, ids in relations.items():
+        getattr(entry, name).set(ids)
+    return entry
+
+
+def sync_item(page_id: int) -> str:
+    """Make the index agree with item ``page_id``. Returns what was done."""
+    from search import engines
+
+    page = _live_item(page_id)
+    if page is None:
+        deleted, _ = SearchEntry.objects.filter(pk=page_id).delete()
+        engines.remove_from_external(page_id)
+        return "removed" if deleted else "absent"
+    entry = write_entry(page)
+    engines.send_to_external([entry])
+    return "indexed"
+
+
+def rebuild(batch_size=500, progress=None) -> int:
+    """Re-index every live item in bulk; ``progress(done, total)`` is called per batch."""
+    from cms.models import ItemPage
+    from search import engines
+
+    pages = (ItemPage.objects.live().select_related("source_organisation")
+             .prefetch_related("topics", "audiences", "recipient_organisations",
+                               "recipient_users").order_by("pk"))
+    total = pages.count()
+    done = 0
+    live_ids = set()
+    with engines.external_rebuild() as send:
+        for start in range(0, total, batch_size):
+            batch = list(pages[start:start + batch_size])
+            entries = [write_entry(page) for page in batch]
+            live_ids.update(entry.pk for entry in entries)
+            send(entries)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    SearchEntry.objects.exclude(pk__in=live_ids).delete()
+    return done
+
+
+def find_drift():
+    """Ids to index (missing or stale) and ids to remove (no longer live)."""
+    from cms.models import ItemPage
+
+    pages = (ItemPage.objects.live().prefetch_related(
+        "topics", "audiences", "recipient_organisations", "recipient_users"))
+    expected = {}
+    for page in pages:
+        expected[page.pk] = fingerprint(
+            page, [t.pk for t in page.topics.all()], [a.pk for a in page.audiences.all()],
+            [o.pk for o in page.recipient_organisations.all()],
+            [u.pk for u in page.recipient_users.all()],
+        )
+    indexed = dict(SearchEntry.objects.values_list("pk", "version"))
+    stale = sorted(pk for pk, version in expected.items() if indexed.get(pk) != version)
+    gone = sorted(set(indexed) - set(expected))
+    return stale, gone
+
+
+def repair_drift() -> dict:
+    stale, gone = find_drift()
+    for page_id in stale + gone:
+        sync_item(page_id)
+    if stale or gone:
+        log.warning("Search index drift repaired: %s re-indexed, %s removed", len(stale),
+                    len(gone))
+    return {"reindexed": stale, "removed": gone}

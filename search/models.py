@@ -1,0 +1,47 @@
+"""The search index kept in the database: one entry per live item.
+
+Entries copy what search needs from an item, the access fields included, so the access
+policy's filter (portal.access.visible_q) runs on the entries themselves, inside the same query
+as the full-text match. The full-text part lives beside the table: an FTS5 table on SQLite and a
+generated tsvector column on PostgreSQL (see migration 0002).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from portal.tlp import TLP
+
+
+class SearchEntry(models.Model):
+    id = models.BigIntegerField(primary_key=True, help_text="The item's page id.")
+    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, db_index=True)
+    source_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    organisation_kind = models.CharField(max_length=20, db_index=True)
+    topics = models.ManyToManyField("cms.Topic", related_name="+", blank=True)
+    audiences = models.ManyToManyField("cms.Audience", related_name="+", blank=True)
+    published_at = models.DateTimeField(db_index=True)
+    year = models.PositiveSmallIntegerField(db_index=True)
+    # Access fields, mirrored from the item (the same names, so the same filter applies).
+    tlp = models.CharField(max_length=12, choices=TLP.choices, db_index=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    recipient_organisations = models.ManyToManyField(
+        "organisations.Organisation", related_name="+", blank=True
+    )
+    recipient_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+",
+                                             blank=True)
+    version = models.CharField(max_length=64, help_text="Fingerprint of what was indexed.")
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["tlp", "source_organisation"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,42 @@
+"""Queue re-indexing after commit whenever an item's searchable or access state changes.
+
+Labels and recipients live on the page and change only by publishing (Wagtail saves the
+page's many-to-many fields with its revision), so publishing covers them.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.models import ItemPage
+
+
+def queue(page_id: int) -> None:
+    from search.tasks import index_item
+
+    transaction.on_commit(lambda: index_item.delay(page_id))
+
+
+def _is_item(instance) -> bool:
+    return isinstance(instance, ItemPage)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def item_published_or_unpublished(sender, instance, **kwargs):
+    if _is_item(instance):
+        queue(instance.pk)
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, **kwargs):
+    # Moving a page moves its descendants too: their URLs change.
+    for page in instance.get_descendants(inclusive=True).type(ItemPage).only("pk"):
+        queue(page.pk)
+
+
+@receiver(post_delete)
+def item_deleted(sender, instance, **kwargs):
+    if _is_item(instance):
+        queue(instance.pk)
