@@ -19,6 +19,7 @@ Superusers and moderators get no special treatment here: TLP is the source's dec
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -125,21 +126,39 @@ def visible_q(principal: Principal, model=None) -> Q:
 
 def principal_for_user(user) -> Principal:
     """The principal for a user object (anonymous or not). Two small queries."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated:
         return ANONYMOUS
+    return principals_for_users([user]).get(user.pk, ANONYMOUS)
+
+
+def principals_for_users(users) -> dict[int, Principal]:
+    """Principals for many users at once, in two queries (digests build them per chunk).
+
+    Only a verified primary address counts, and only memberships of approved organisations.
+    Inactive users are left out: they are anonymous.
+    """
     from allauth.account.models import EmailAddress
 
     from portal.organisations.models import Membership, OrganisationStatus
 
-    verified = EmailAddress.objects.filter(
-        user_id=user.pk, email__iexact=user.email, verified=True
-    ).exists()
-    org_ids = frozenset(
-        Membership.objects.filter(
-            user_id=user.pk, organisation__status=OrganisationStatus.APPROVED
-        ).values_list("organisation_id", flat=True)
-    )
-    return Principal(user_id=user.pk, verified=verified, organisation_ids=org_ids)
+    active = {user.pk: user for user in users if user.is_active}
+    if not active:
+        return {}
+    verified: dict[int, set[str]] = defaultdict(set)
+    for user_id, email in EmailAddress.objects.filter(
+        user_id__in=list(active), verified=True
+    ).values_list("user_id", "email"):
+        verified[user_id].add(email.lower())
+    orgs: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in Membership.objects.filter(
+        user_id__in=list(active), organisation__status=OrganisationStatus.APPROVED
+    ).values_list("user_id", "organisation_id"):
+        orgs[user_id].add(org_id)
+    return {
+        pk: Principal(user_id=pk, verified=user.email.lower() in verified[pk],
+                      organisation_ids=frozenset(orgs[pk]))
+        for pk, user in active.items()
+    }
 
 
 def principal_for(request) -> Principal:

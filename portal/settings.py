@@ -8,6 +8,7 @@ portal runs with no servers at all.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
@@ -29,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal.accounts",
     "portal.organisations",
+    "portal.digests",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -198,8 +200,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per retry
 CELERY_BEAT_SCHEDULE = {
     "repair-search-drift": {"task": "search.tasks.repair_search_drift", "schedule": 3600.0},
+    "daily-digest": {"task": "portal.digests.tasks.start_digest_run", "args": ["daily"],
+                     "schedule": crontab(hour=6, minute=0)},
+    "weekly-digest": {"task": "portal.digests.tasks.start_digest_run", "args": ["weekly"],
+                      "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
+    "sweep-digests": {"task": "portal.digests.tasks.sweep_digests",
+                      "schedule": crontab(minute="*/10")},
 }
 
 # Cache: Redis when available, so rate limits and sessions are shared between processes.

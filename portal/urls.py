@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/api-tokens/<int:token_id>/revoke/", revoke_api_token, name="revoke-api-token"),
     path("", include("portal.organisations.urls")),
     path("", include("search.urls")),
+    path("", include("portal.digests.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),
     path("feeds/latest/", LatestClearItemsFeed(), name="feed-latest"),
 ]

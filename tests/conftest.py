@@ -3,6 +3,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from cms.models import ItemPage, Topic
 from portal.organisations.models import Organisation
@@ -76,6 +77,10 @@ def celery_worker_on_redis(transactional_db):
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         skip_or_fail("Redis is not available (set REDIS_URL)")
+    if connection.vendor != "postgresql":
+        # The worker is a second thread writing to the database; SQLite's shared in-memory
+        # test database locks whole tables against that, so these run on PostgreSQL.
+        skip_or_fail("a real worker needs PostgreSQL (set DATABASE_URL)")
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager",
                                                 "task_default_queue")}
     queue = f"portal-tests-{os.getpid()}"

@@ -4,10 +4,18 @@ The expected audience of each label is written out in tests.world.EXPECTED, inde
 portal.access, so a mistake in the policy shows up here as a leak or a lock-out.
 """
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
-from cms.models import LibraryPage, TopicIndexPage
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.models import ItemPage, LibraryPage, TopicIndexPage
+from portal.accounts.models import ApiToken
+from portal.digests import runs
+from portal.digests.models import Delivery, Subscription
+from portal.digests.sending import deliver_chunk
 from portal.tlp import TLP
 from tests.world import EXPECTED, ROLES, title_for
 
@@ -99,8 +107,6 @@ class TestChannels:
         assert (title_for(label) in titles) == (role in EXPECTED[label])
 
     def test_search_api_with_a_token(self, client, world, role, label):
-        from portal.accounts.models import ApiToken
-
         headers = {}
         if role != "anonymous":
             _token, key = ApiToken.issue(world.users[role], "matrix")
@@ -123,3 +129,37 @@ def test_topic_counts_match_what_the_role_may_see(client_for, world, role):
     expected = sum(role in EXPECTED[label] for label in LABELS)
     assert response.status_code == 200
     assert f"{expected} item{'s' if expected != 1 else ''} you may see" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLE_NAMES if r != "anonymous"])
+@pytest.mark.parametrize("label", LABELS, ids=lambda label: label.value)
+class TestDigestChannels:
+    """Digests and their archive: anonymous visitors have neither."""
+
+    @pytest.fixture
+    def sent(self, world, role):
+        user = world.users[role]
+        Subscription.objects.create(user=user, name="All", criteria="q=matrix",
+                                    frequency="daily")
+        now = timezone.now()
+        ItemPage.objects.filter(pk__in=[i.pk for i in world.items.values()]).update(
+            first_published_at=now - timedelta(days=1))
+        run = runs.get_or_start_run("daily", now)[0]
+        for chunk in runs.fan_out(run):
+            deliver_chunk(run.pk, chunk)
+        delivery = Delivery.objects.get(run=run, user=user)
+        # For the archive: as if the digest had listed every item (then access changed).
+        Delivery.objects.filter(pk=delivery.pk).update(
+            item_ids=[i.pk for i in world.items.values()], status="sent")
+        return mail.outbox, delivery
+
+    def test_digest_email(self, sent, world, role, label):
+        outbox, _ = sent
+        body = "".join(m.body for m in outbox)
+        assert (title_for(label) in body) == (role in EXPECTED[label])
+
+    def test_digest_archive(self, sent, client_for, role, label):
+        _, delivery = sent
+        response = client_for(role).get(reverse("digest-archived", args=[delivery.pk]))
+        assert response.status_code == 200
+        assert (title_for(label) in response.content.decode()) == (role in EXPECTED[label])

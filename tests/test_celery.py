@@ -39,8 +39,6 @@ def test_invitation_email_goes_through_redis_and_a_worker(
 def test_publishing_makes_an_item_findable_and_unpublishing_removes_it(
     fresh_world, celery_worker_on_redis
 ):
-    # The world is built before the worker starts: SQLite's shared in-memory test database
-    # locks tables while the worker thread holds a connection.
     from django.http import QueryDict
 
     from portal import access
@@ -57,3 +55,40 @@ def test_publishing_makes_an_item_findable_and_unpublishing_removes_it(
     assert wait_for(lambda: found() == ["Quokka handling guidance"]), "never became findable"
     page.unpublish()
     assert wait_for(lambda: found() == []), "still findable after unpublishing"
+
+
+def test_daily_digest_end_to_end_exactly_once_even_when_a_chunk_fails(
+    fresh_world, celery_worker_on_redis, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.models import ItemPage
+    from portal.digests.models import Delivery, DeliveryStatus, DigestRun, Subscription
+    from portal.digests.tasks import start_digest_run
+    from tests.mail_backends import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"
+    settings.DIGEST_RETRY_BACKOFF = 1
+    FlakyBackend.sent, FlakyBackend.failed, FlakyBackend.fail_after = 0, False, 3
+    readers = ["source_member", "other_member", "recipient_member", "publisher",
+               "contributor", "red_recipient"]
+    for role in readers:
+        Subscription.objects.create(user=fresh_world.users[role], name="Supply chain",
+                                    criteria="topic=supply-chain", frequency="daily")
+    ItemPage.objects.update(first_published_at=timezone.now() - timedelta(days=1))
+
+    start_digest_run.delay("daily")
+    assert wait_for(lambda: DigestRun.objects.filter(status="complete").exists(), 60), (
+        "the run did not complete")
+    assert FlakyBackend.failed  # the connection did drop mid-chunk, and the retry recovered
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(fresh_world.users[r].email for r in readers)
+    source = next(m for m in mail.outbox if m.to == ["source_member@world.test"])
+    assert "Matrix amber_strict marker" in source.body and "Matrix red marker" not in source.body
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == len(readers)
+
+    start_digest_run.delay("daily")  # the same window again: nothing more is sent
+    time.sleep(2)
+    assert len(mail.outbox) == len(readers)

@@ -422,8 +422,10 @@ def live(settings, world):
         indexing.rebuild()  # the database entries and a new index behind the test alias
         yield client
     finally:
-        client.options(ignore_status=404).indices.delete(
-            index="portal-test-items-*", expand_wildcards="all")
+        # By name: Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name).
+        made = client.indices.get(index="portal-test-items-*", expand_wildcards="all").body
+        for name in made:
+            client.options(ignore_status=404).indices.delete(index=name)
 
 
 @pytest.mark.skipif(not LIVE_URL, reason="ELASTICSEARCH_URL is not set")

@@ -119,13 +119,13 @@ def sync_groups(membership: Membership, removed: bool = False) -> None:
 
 
 def moderators_group() -> Group:
-    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    if created:
-        group.permissions.add(
-            _perm("wagtailadmin", "access_admin"),
-            _perm("organisations", "view_organisation"),
-            _perm("organisations", "change_organisation"),
-        )
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(
+        _perm("wagtailadmin", "access_admin"),
+        _perm("organisations", "view_organisation"),
+        _perm("organisations", "change_organisation"),
+        _perm("digests", "view_delivery"),
+    )
     return group
 
 

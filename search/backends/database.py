@@ -195,6 +195,26 @@ class DatabaseBackend:
             ))
         return hits
 
+    def match_texts(self, texts: list[str], ids: list[int]) -> dict[str, set[int]]:
+        """Which of ``ids`` match each search text, in one query whatever the number of texts
+        (digests match every saved search of a chunk against the window's new items)."""
+        found: dict[str, set[int]] = {text: set() for text in texts}
+        parts, params = [], []
+        for index, text in enumerate(texts):
+            match = self._matching(parse_terms(text))
+            if match is None or not ids:
+                continue
+            inner, inner_params = (SearchEntry.objects.filter(match, pk__in=ids)
+                                   .values("pk").query.sql_with_params())
+            parts.append(f"SELECT U.*, {index} FROM ({inner}) AS U")  # noqa: S608
+            params += inner_params
+        if parts:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                for entry_id, index in cursor.fetchall():
+                    found[texts[index]].add(entry_id)
+        return found
+
     def autocomplete(self, principal, prefix: str, limit: int = 8) -> list[dict]:
         terms = [t for t in parse_terms(prefix) if not t.negated]
         if not terms:

@@ -1,0 +1,900 @@
+"""Search latency and indexing throughput of the portal's database search backend.
+
+Run from the project root::
+
+    .venv/bin/python bench/search.py
+    .venv/bin/python bench/search.py --sizes 10000 100000 --database both --queries 200
+    .venv/bin/python bench/search.py --database sqlite --sizes 2000 --queries 50
+
+What it does, for each database (each in a subprocess of this script, so Django is set up once
+per database):
+
+1. a throwaway environment: a temporary PORTAL_VAR_DIR (deleted at the end unless ``--keep``)
+   holding a fresh SQLite file, or a PostgreSQL database ``portal_bench_search`` on
+   postgres://postgres@127.0.0.1:5432 (dropped if it exists, created, and dropped again at the
+   end unless ``--keep``); DEBUG=0, a random SECRET_KEY, SEARCH_BACKEND=database, no REDIS_URL,
+   a local-memory e-mail backend; any of the portal's settings variables in your shell are
+   ignored. ``manage.py migrate`` runs in-process;
+2. a small world made with the ORM: 12 approved organisations of mixed kinds (bulk-created as
+   pending, then approved with ``update()``, so no Wagtail provisioning runs), the demo's 7
+   topics and 4 audiences, 9 users, and one signed-in member: verified primary e-mail and a
+   ``member`` membership of one organisation;
+3. a synthetic library written straight into the search index (``search.models.SearchEntry``
+   and its many-to-many rows, bulk-created in batches of 1,000): seeded varied English from a
+   few hundred domain words (title ~8 words, summary ~30, body ~250), the four content types,
+   TLP labels 40% CLEAR / 30% GREEN / 15% AMBER (1-2 recipient organisations) / 10%
+   AMBER+STRICT / 5% RED (1-2 recipient users), published over the last five years. The
+   SQLite FTS5 table fills through its triggers and PostgreSQL computes its generated tsvector,
+   so that cost is in the measured bulk throughput. Sizes grow in place (10,000, then 90,000
+   more for 100,000);
+4. per size: ``ANALYZE`` (and ``PRAGMA optimize`` on SQLite), then search latency as the member
+   through ``search.service.search(principal, SearchRequest.from_params(QueryDict(...)))`` (first
+   page, relevance sort, facets, the access filter) over a fixed mix of 12 queries of 9 kinds:
+   common words, a mid-frequency word, a rare word, two words, a quoted phrase, a word with a
+   content-type filter, a word with a topic filter, filters without text, and a typo with no
+   results (which runs the spelling-suggestion path). Two warm-up passes over the mix, then
+   ``--queries`` searches cycling through it. Autocomplete (``search.service.autocomplete``)
+   with 2-4 letter prefixes is timed the same way;
+5. per size: the per-publish cost, 500 entries written one at a time as
+   ``search.indexing.write_entry`` does (``SearchEntry.save()`` and ``.set()`` on the four
+   many-to-many fields, one transaction each); they are deleted again afterwards.
+
+It prints the machine (CPUs, load average, Python, Django, Wagtail, SQLite and PostgreSQL
+versions), a table per database and size (bulk and single-entry writes per second, search
+p50/p95/p99/max in ms, autocomplete p50/p95), the p95 per query kind, the result counts of the
+queries, and the targets with PASS/FAIL: search p95 under 150 ms on PostgreSQL and under 300 ms
+on SQLite at 100,000 entries.
+
+Options (all optional):
+
+    --sizes N [N ...]    index sizes to measure, built up in place (default 10000 100000)
+    --database D         sqlite, postgres or both (default both)
+    --queries N          measured searches per database and size (default 200); the same
+                         number of autocomplete calls
+    --postgres-url URL   server for the throwaway database (default
+                         postgres://postgres@127.0.0.1:5432; loopback only)
+    --explain            also show, for the slowest query kind at the largest size, the time of
+                         each SQL statement of one search and the plan of the slowest one
+                         (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)
+    --json PATH          also write the results as JSON
+    --keep               keep the temporary directory and the PostgreSQL database
+
+The targets are for reading, not for the exit status: 0 when every measurement ran, 1 when a
+database's run failed, 2 when the set-up failed (for example PostgreSQL is unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+PG_DATABASE = "portal_bench_search"
+DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", ""}
+TARGETS_AT = 100_000
+TARGETS_MS = {"postgres": 150.0, "sqlite": 300.0}
+DB_TITLES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+SEED = 20250601
+BATCH = 1000
+SINGLE_WRITES = 500
+SINGLE_ID_BASE = 1_000_000_000
+MAX_SIZE = 5_000_000
+
+# Settings the portal reads from the environment: none leaks in from the caller's shell.
+PORTAL_SETTINGS_ENV = [
+    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "ELASTICSEARCH_INDEX",
+    "ELASTICSEARCH_URL", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER",
+    "EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS", "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL",
+    "PORTAL_VAR_DIR", "REDIS_URL", "SEARCH_BACKEND", "SECRET_KEY",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE", "STATIC_ROOT",
+    "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
+]
+
+# --- the synthetic library -------------------------------------------------------------------
+
+# Domain words, roughly most frequent first: word n is drawn with weight 1 / (n + 1).
+_DOMAIN_WORDS = """
+security cyber risk organisation export control supply chain incident response vulnerability
+disclosure training staff supplier customer policy process report data system software product
+service management assessment compliance government industry guidance responsible capability
+tool access information due diligence licence licensing end use user whistleblowing awareness
+exercise standard requirement review team board network threat intrusion commercial offensive
+defensive researcher research bounty coordinated vendor patch remediation timeline severity
+exploit malware spyware surveillance human rights sanctions screening jurisdiction regulator
+regulation framework principle norm ethics legal law contract clause procurement buyer reseller
+partner distributor broker intermediary audit evidence record documentation governance
+oversight accountability transparency confidential channel concern retaliation protection
+anonymous hotline escalation investigation triage containment recovery lessons learned tabletop
+scenario simulation playbook plan role responsibility executive leadership culture behaviour
+education course module induction refresher phishing social engineering password
+authentication encryption key certificate identity privilege monitoring logging detection alert
+analyst forensic attribution indicator compromise ransomware extortion breach notification
+deadline stakeholder communication media public trust reputation impact likelihood mitigation
+residual appetite register owner inventory asset dependency component library open source
+firmware hardware cloud hosting provider managed outsourcing subcontractor tier critical
+infrastructure sector energy health finance telecommunications transport defence dual item
+classification category technology transfer deemed foreign national international agreement
+arrangement catalogue list checklist template questionnaire criteria red flag warning sign
+suspicious order enquiry destination country embargo permit application approval refusal
+appeal authority agency office ministry department unit small medium large firm company startup
+consultancy university academic student civil society advocacy trade body association member
+community sharing exchange collaboration forum working group meeting workshop conference
+publication paper study case lesson example practice good best baseline maturity model level
+benchmark metric measure target objective outcome improvement lifecycle design development
+testing penetration secure default configuration hardening update maintenance support
+deprecation legacy migration integration interface platform mobile device endpoint server
+database backup resilience continuity availability integrity confidentiality personal privacy
+consent retention deletion minimisation purpose lawful basis proportionate necessary reasonable
+appropriate effective timely clear consistent independent external internal annual quarterly
+regular ongoing initial final draft revision change decision approach method step stage phase
+milestone budget cost resource capacity skill expertise knowledge competence hiring contractor
+employee manager director officer lead champion sponsor client market sale marketing
+advertising claim misuse abuse harm victim journalist activist dissident targeting warrant
+court judicial parliament legislation statute code conduct charter pledge commitment
+declaration statement
+"""
+DOMAIN_WORDS = _DOMAIN_WORDS.split()
+_FUNCTION_WORDS = """
+the of and to a in for is that on with as by be are it this from or an at should can their
+which when its not have will each all any must may before after between into where how who
+"""
+FUNCTION_WORDS = _FUNCTION_WORDS.split()
+# Each appears in about 0.5% of bodies: the "rare word" queries.
+_RARE_WORDS = """
+wassenaar zeroisation sigint tempest bootkit sinkhole honeypot steganography kleptography
+typosquatting airgap sandboxing fuzzing decompilation obfuscation keylogger rootkit botnet
+cryptojacking bluejacking
+"""
+RARE_WORDS = _RARE_WORDS.split()
+RARE_SHARE = 0.1  # share of bodies that get one rare word
+FUNCTION_SHARE = 0.4  # share of running text that is function words
+
+TLP_MIX = [("clear", 40), ("green", 30), ("amber", 15), ("amber_strict", 10), ("red", 5)]
+
+# slug, name, kind, size band; the member belongs to the first one.
+ORGANISATIONS = [
+    ("bench-harbourline", "Bench Harbourline Security", "industry", "large"),
+    ("bench-northbridge", "Bench Northbridge Cyber Office", "government", ""),
+    ("bench-trade-ministry", "Bench Ministry of Trade", "government", ""),
+    ("bench-fenwick", "Bench Fenwick Testing", "industry", "small"),
+    ("bench-kestrel", "Bench Kestrel Labs", "industry", "micro"),
+    ("bench-osprey", "Bench Osprey Defence Systems", "industry", "large"),
+    ("bench-lattice", "Bench Lattice Cloud", "industry", "medium"),
+    ("bench-eastmoor", "Bench University of Eastmoor", "academia", ""),
+    ("bench-westfield", "Bench Westfield Institute", "academia", ""),
+    ("bench-open-rights", "Bench Open Rights Watch", "civil_society", ""),
+    ("bench-citizen-lab", "Bench Citizen Security Lab", "civil_society", ""),
+    ("bench-cyber-trade", "Bench Cyber Trade Association", "trade_body", ""),
+]
+USERS = 9  # the member is the first
+
+# (kind, query string): the fixed mix, in the order it is cycled.
+QUERIES = [
+    ("common word", {"q": "security"}),
+    ("common word", {"q": "risk"}),
+    ("mid word", {"q": "whistleblowing"}),
+    ("rare word", {"q": "wassenaar"}),
+    ("two words", {"q": "incident response"}),
+    ("two words", {"q": "export licence"}),
+    ("phrase", {"q": '"supply chain"'}),
+    ("word+type", {"q": "disclosure", "type": "guidance"}),
+    ("word+topic", {"q": "training", "topic": "export-controls"}),
+    ("filter only", {"type": "standards"}),
+    ("filter only", {"topic": "incident-response"}),
+    ("typo, 0 hits", {"q": "whistleblowng"}),
+]
+QUERY_KINDS = list(dict.fromkeys(kind for kind, _ in QUERIES))
+PREFIXES = ["ex", "sec", "vuln", "inc", "su", "trai", "dis", "whis"]
+
+
+class SetupError(Exception):
+    """The environment could not be prepared."""
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(sorted_values: list[float], pct: float) -> float | None:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return None
+    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[rank]
+
+
+def summary_ms(seconds: list[float]) -> dict:
+    values = sorted(s * 1000 for s in seconds)
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "p99": percentile(values, 99), "max": values[-1] if values else None}
+
+
+class TextMaker:
+    """Seeded, varied English-like text from the domain vocabulary."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        content_weights = [1 / (n + 1) for n in range(len(DOMAIN_WORDS))]
+        function_weights = [1 / (n + 1) for n in range(len(FUNCTION_WORDS))]
+        scale_c = (1 - FUNCTION_SHARE) / sum(content_weights)
+        scale_f = FUNCTION_SHARE / sum(function_weights)
+        words = DOMAIN_WORDS + FUNCTION_WORDS
+        weights = [w * scale_c for w in content_weights] + [w * scale_f for w in function_weights]
+        self.words = words
+        self.cumulative = []
+        total = 0.0
+        for weight in weights:
+            total += weight
+            self.cumulative.append(total)
+        self.content_cumulative = []
+        total = 0.0
+        for weight in content_weights:
+            total += weight
+            self.content_cumulative.append(total)
+
+    def sentences(self, count: int, rare: bool = False) -> str:
+        words = self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
+        if rare:
+            words[self.rng.randrange(count)] = self.rng.choice(RARE_WORDS)
+        out = []
+        start = 0
+        while start < count:
+            sentence = words[start:start + self.rng.randint(8, 22)]
+            start += len(sentence)
+            sentence[0] = sentence[0].capitalize()
+            out.append(" ".join(sentence) + ".")
+        return " ".join(out)
+
+    def title(self) -> str:
+        count = self.rng.randint(6, 10)
+        words = self.rng.choices(DOMAIN_WORDS, cum_weights=self.content_cumulative, k=count)
+        if count > 6:  # a little glue, as real titles have
+            words.insert(self.rng.randint(1, count - 2), self.rng.choice(["for", "in", "and"]))
+        words[0] = words[0].capitalize()
+        return " ".join(words)
+
+    def summary(self) -> str:
+        return self.sentences(self.rng.randint(22, 38))
+
+    def body(self) -> str:
+        return self.sentences(self.rng.randint(180, 320), rare=self.rng.random() < RARE_SHARE)
+
+
+# --- the worker: one database, Django set up in this process ---------------------------------
+
+
+def worker_main(args: argparse.Namespace) -> int:
+    # Run as bench/search.py, this file's directory comes first on sys.path, where "search"
+    # would be this script instead of the project's search package.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    worker = Worker(args)
+    result = worker.run()
+    Path(args.result).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+class Worker:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.rng = random.Random(SEED)
+        self.text = TextMaker(self.rng)
+        self.now = None
+        self.built = 0
+
+    # -- set-up ------------------------------------------------------------------------------
+    def run(self) -> dict:
+        from django.core.management import call_command
+        from django.db import connection
+
+        started = time.perf_counter()
+        log(f"{self.args.worker}: migrate")
+        call_command("migrate", interactive=False, verbosity=0)
+        migrate_s = time.perf_counter() - started
+        self.make_world()
+        from portal.access import principal_for_user
+
+        self.principal = principal_for_user(self.member)
+        if not (self.principal.verified and self.principal.organisation_ids):
+            raise RuntimeError(f"the member is not a verified member: {self.principal}")
+        result = {"database": self.database_version(), "vendor": connection.vendor,
+                  "migrate_s": migrate_s, "settings": self.database_settings(), "sizes": []}
+        for size in sorted(set(self.args.sizes)):
+            result["sizes"].append(self.measure_size(size))
+        if self.args.explain:
+            result["explain"] = self.explain(result["sizes"][-1])
+        return result
+
+    def database_version(self) -> str:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+                return "PostgreSQL " + cursor.fetchone()[0]
+            cursor.execute("SELECT sqlite_version()")
+            return "SQLite " + cursor.fetchone()[0]
+
+    def database_settings(self) -> str:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                shown = []
+                for name in ("shared_buffers", "work_mem", "effective_cache_size", "jit"):
+                    cursor.execute(f"SHOW {name}")
+                    shown.append(f"{name}={cursor.fetchone()[0]}")
+                return ", ".join(shown)
+            shown = []
+            for name in ("journal_mode", "synchronous", "cache_size", "page_size"):
+                cursor.execute(f"PRAGMA {name}")
+                shown.append(f"{name}={cursor.fetchone()[0]}")
+            return ", ".join(shown)
+
+    def make_world(self) -> None:
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from cms.demo.people import AUDIENCES, TOPICS
+        from cms.models import Audience, Topic
+        from portal.organisations.models import Membership, Organisation
+
+        self.now = timezone.now()
+        Organisation.objects.bulk_create([
+            Organisation(name=name, slug=slug, kind=kind, size_band=band, status="pending")
+            for slug, name, kind, band in ORGANISATIONS
+        ])
+        # update(), not save(): saving an approved organisation provisions its Wagtail pages.
+        Organisation.objects.filter(slug__in=[o[0] for o in ORGANISATIONS]).update(
+            status="approved", approved_at=self.now)
+        by_slug = {o.slug: o for o in Organisation.objects.all()}
+        self.orgs = [by_slug[slug] for slug, *_ in ORGANISATIONS]
+        Topic.objects.bulk_create([Topic(slug=s, name=n, description=d) for s, n, d in TOPICS])
+        Audience.objects.bulk_create(
+            [Audience(slug=s, name=n, description=d) for s, n, d in AUDIENCES])
+        self.topic_ids = list(Topic.objects.order_by("pk").values_list("pk", flat=True))
+        self.audience_ids = list(Audience.objects.order_by("pk").values_list("pk", flat=True))
+
+        User = get_user_model()  # noqa: N806
+        self.users = []
+        for n in range(USERS):
+            email = "member@bench.example" if n == 0 else f"user{n}@bench.example"
+            user = User.objects.create_user(email=email)  # unusable password: no hashing
+            EmailAddress.objects.create(user=user, email=email, verified=n % 3 != 2,
+                                        primary=True)
+            self.users.append(user)
+        self.member = self.users[0]
+        Membership.objects.create(user=self.member, organisation=self.orgs[0], role="member")
+        for n, user in enumerate(self.users[1:], start=1):
+            Membership.objects.create(user=user, organisation=self.orgs[n % len(self.orgs)],
+                                      role="member")
+
+    # -- the library ---------------------------------------------------------------------------
+    def make_entry(self, pk: int):
+        """One SearchEntry (unsaved) and its many-to-many ids."""
+        from datetime import timedelta
+
+        from search.models import SearchEntry
+        from search.query import TYPES
+
+        rng = self.rng
+        org = rng.choice(self.orgs)
+        labels, weights = zip(*TLP_MIX, strict=True)
+        tlp = rng.choices(labels, weights=weights)[0]
+        published = self.now - timedelta(seconds=rng.uniform(0, 5 * 365 * 86400))
+        entry = SearchEntry(
+            id=pk, url=f"/organisations/{org.slug}/item-{pk}/", title=self.text.title(),
+            summary=self.text.summary(), body=self.text.body(), kind=rng.choice(list(TYPES)),
+            source_organisation_id=org.pk, organisation_kind=org.kind, published_at=published,
+            year=published.year, tlp=tlp,
+            owner_id=rng.choice(self.users).pk if rng.random() < 0.7 else None,
+            version=f"bench-{pk:x}",
+        )
+        relations = {
+            "topics": rng.sample(self.topic_ids, rng.randint(1, 2)),
+            "audiences": rng.sample(self.audience_ids, rng.randint(0, 2)),
+            "recipient_organisations": (
+                [o.pk for o in rng.sample(self.orgs, rng.randint(1, 2))] if tlp == "amber"
+                else []),
+            "recipient_users": (
+                [u.pk for u in rng.sample(self.users, rng.randint(1, 2))] if tlp == "red"
+                else []),
+        }
+        return entry, relations
+
+    def bulk_write(self, first: int, count: int) -> dict:
+        """Entries first..first+count-1 in batches; returns the write time (text excluded)."""
+        from django.db import transaction
+
+        from search.models import SearchEntry
+
+        throughs = {}
+        for name in ("topics", "audiences", "recipient_organisations", "recipient_users"):
+            relation = getattr(SearchEntry, name)
+            throughs[name] = (relation.through, relation.field.m2m_field_name() + "_id",
+                              relation.field.m2m_reverse_field_name() + "_id")
+        write_s = 0.0
+        done = 0
+        last_log = time.monotonic()
+        while done < count:
+            size = min(BATCH, count - done)
+            entries = []
+            rows = {name: [] for name in throughs}
+            for pk in range(first + done, first + done + size):
+                entry, relations = self.make_entry(pk)
+                entries.append(entry)
+                for name, ids in relations.items():
+                    model, own, other = throughs[name]
+                    rows[name] += [model(**{own: pk, other: i}) for i in ids]
+            started = time.perf_counter()
+            with transaction.atomic():
+                SearchEntry.objects.bulk_create(entries)
+                for name, objs in rows.items():
+                    throughs[name][0].objects.bulk_create(objs)
+            write_s += time.perf_counter() - started
+            done += size
+            if time.monotonic() - last_log > 10:
+                log(f"{self.args.worker}: {first + done - 1:,} entries written")
+                last_log = time.monotonic()
+        return {"entries": count, "seconds": write_s,
+                "per_s": count / write_s if write_s else None}
+
+    def single_writes(self, count: int) -> dict:
+        """Entries written one at a time, as search.indexing.write_entry does, then removed."""
+        from django.db import transaction
+
+        from search.models import SearchEntry
+
+        saved_rng = self.rng
+        self.rng = random.Random(SEED + 1)
+        self.text.rng = self.rng
+        times = []
+        try:
+            for n in range(count):
+                entry, relations = self.make_entry(SINGLE_ID_BASE + n)
+                started = time.perf_counter()
+                with transaction.atomic():
+                    entry.save()
+                    for name, ids in relations.items():
+                        getattr(entry, name).set(ids)
+                times.append(time.perf_counter() - started)
+        finally:
+            self.rng = saved_rng
+            self.text.rng = saved_rng
+            SearchEntry.objects.filter(pk__gte=SINGLE_ID_BASE).delete()
+        total = sum(times)
+        return {"entries": count, "seconds": total, "per_s": count / total if total else None,
+                **{f"{k}_ms": v for k, v in summary_ms(times).items() if k != "n"}}
+
+    def analyze(self) -> float:
+        from django.db import connection
+
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA optimize")
+        return time.perf_counter() - started
+
+    # -- measurements --------------------------------------------------------------------------
+    def measure_size(self, size: int) -> dict:
+        from search.models import SearchEntry
+
+        log(f"{self.args.worker}: building {size:,} entries")
+        bulk = self.bulk_write(self.built + 1, size - self.built)
+        self.built = size
+        analyze_s = self.analyze()
+        count = SearchEntry.objects.count()
+        if count != size:
+            raise RuntimeError(f"expected {size} entries, found {count}")
+        log(f"{self.args.worker}: {size:,} entries, bulk {bulk['per_s']:.0f}/s; measuring search")
+        search = self.measure_search()
+        log(f"{self.args.worker}: autocomplete")
+        autocomplete = self.measure_autocomplete()
+        log(f"{self.args.worker}: {SINGLE_WRITES} single writes")
+        single = self.single_writes(SINGLE_WRITES)
+        return {"size": size, "bulk": bulk, "analyze_s": analyze_s, "single": single,
+                "visible": self.visible_count(), **search, "autocomplete": autocomplete}
+
+    def visible_count(self) -> int:
+        from portal import access
+        from search.models import SearchEntry
+
+        return SearchEntry.objects.filter(
+            access.visible_q(self.principal, model=SearchEntry)).count()
+
+    def search_once(self, params: str):
+        from django.http import QueryDict
+
+        from search import service
+        from search.query import SearchRequest
+
+        return service.search(self.principal, SearchRequest.from_params(QueryDict(params)))
+
+    def measure_search(self) -> dict:
+        encoded = [(kind, urlencode(params)) for kind, params in QUERIES]
+        hits = []
+        for _ in range(2):  # warm-up: caches, prepared plans, the first-query costs
+            hits = []
+            for _kind, params in encoded:
+                results = self.search_once(params)
+                hits.append({"total": results.total, "suggestion": results.suggestion,
+                             "shown": len(results.hits)})
+        by_kind: dict[str, list[float]] = {kind: [] for kind in QUERY_KINDS}
+        by_query: list[list[float]] = [[] for _ in encoded]
+        everything = []
+        for n in range(self.args.queries):
+            index = n % len(encoded)
+            kind, params = encoded[index]
+            started = time.perf_counter()
+            self.search_once(params)
+            elapsed = time.perf_counter() - started
+            everything.append(elapsed)
+            by_kind[kind].append(elapsed)
+            by_query[index].append(elapsed)
+        return {
+            "search": summary_ms(everything),
+            "by_kind": {kind: summary_ms(times) for kind, times in by_kind.items()},
+            "by_query": [summary_ms(times) for times in by_query],
+            "hits": hits,
+        }
+
+    def measure_autocomplete(self) -> dict:
+        from search import service
+
+        counts = {p: len(service.autocomplete(self.principal, p)) for p in PREFIXES}
+        times = []
+        for n in range(self.args.queries):
+            started = time.perf_counter()
+            service.autocomplete(self.principal, PREFIXES[n % len(PREFIXES)])
+            times.append(time.perf_counter() - started)
+        return {**summary_ms(times), "suggestions": counts}
+
+    def explain(self, measured: dict) -> dict:
+        """The SQL of one search of the slowest kind, timed, and the slowest statement's plan."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        kind = max(measured["by_kind"], key=lambda k: measured["by_kind"][k]["p95"] or 0)
+        index = max((i for i, (k, _) in enumerate(QUERIES) if k == kind),
+                    key=lambda i: measured["by_query"][i]["p95"] or 0)
+        params = urlencode(QUERIES[index][1])
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            self.search_once(params)
+            total = time.perf_counter() - started
+        statements = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]}
+                      for q in captured.captured_queries]
+        slowest = max(statements, key=lambda s: s["ms"])
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+                plan = [row[0] for row in cursor.fetchall()]
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + slowest["sql"])
+                depth = {0: -1}
+                plan = []
+                for node, parent, _unused, detail in cursor.fetchall():
+                    depth[node] = depth.get(parent, -1) + 1
+                    plan.append("  " * depth[node] + detail)
+        return {"kind": kind, "query": params, "total_ms": total * 1000,
+                "statements": statements, "slowest": slowest, "plan": plan}
+
+
+# --- the parent: environments, subprocesses, report ------------------------------------------
+
+
+def worker_env(tmp: Path, database_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in PORTAL_SETTINGS_ENV}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PORTAL_VAR_DIR": str(tmp / "var"),
+        "MEDIA_ROOT": str(tmp / "var" / "media"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "SEARCH_BACKEND": "database",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    })
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def pg_connect_args(server_url: str) -> dict:
+    parts = urlsplit(server_url)
+    args = {"host": parts.hostname or None, "port": parts.port or 5432,
+            "user": parts.username or None, "password": parts.password or None,
+            "dbname": "postgres", "autocommit": True, "connect_timeout": 10}
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def pg_database_url(server_url: str) -> str:
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + PG_DATABASE, "", ""))
+
+
+def pg_recreate(server_url: str, create: bool = True) -> None:
+    """Drop the bench database if it exists and (unless create=False) create it afresh."""
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError as exc:  # pragma: no cover - psycopg is a project dependency
+        raise SetupError("psycopg is needed for PostgreSQL") from exc
+    try:
+        with psycopg.connect(**pg_connect_args(server_url)) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(PG_DATABASE)))
+            if create:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
+    except psycopg.Error as exc:
+        raise SetupError(f"cannot prepare PostgreSQL database {PG_DATABASE}: {exc}") from exc
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+    return url
+
+
+def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
+    workdir = tmp / database
+    workdir.mkdir()
+    url = None
+    if database == "postgres":
+        url = pg_database_url(args.postgres_url)
+        log(f"postgres: recreating database {PG_DATABASE}")
+        pg_recreate(args.postgres_url)
+    env = worker_env(workdir, url)
+    result_file = workdir / "result.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", database,
+           "--result", str(result_file), "--queries", str(args.queries),
+           "--sizes", *[str(s) for s in args.sizes]]
+    if args.explain:
+        cmd.append("--explain")
+    loadavg = load_average()
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, check=False)
+    if proc.returncode != 0 or not result_file.exists():
+        raise RuntimeError(f"the {database} run failed (exit {proc.returncode})")
+    result = json.loads(result_file.read_text())
+    result["loadavg"] = loadavg
+    result["wall_s"] = time.perf_counter() - started
+    result["where"] = (f"{redact(url)}" if url
+                       else f"fresh file in {workdir / 'var'}" if args.keep
+                       else "fresh file in a temporary PORTAL_VAR_DIR")
+    return result
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):  # pragma: no cover - not on Unix
+        return "n/a"
+
+
+def cpu_description() -> str:
+    total = os.cpu_count() or 0
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        usable = total
+    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
+
+
+def versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("django", "wagtail"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "n/a"
+    return found
+
+
+def ms(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "n/a"
+
+
+def report(results: dict[str, dict], errors: dict[str, str], args: argparse.Namespace,
+           loadavg: str) -> str:
+    found = versions()
+    lines = [
+        "Portal search: latency and indexing (search.service, database backend)",
+        f"  CPUs            : {cpu_description()}; load average at start {loadavg}"
+        " (1/5/15 min)",
+        f"  platform        : {platform.system()} {platform.release()} {platform.machine()}",
+        f"  Python / Django : Python {platform.python_version()} / Django {found['django']}"
+        f" / Wagtail {found['wagtail']}",
+    ]
+    for database, result in results.items():
+        lines.append(f"  {DB_TITLES[database]:<16}: {result['database']}, {result['where']}")
+        lines.append(f"  {'':<16}  {result['settings']}")
+        lines.append(f"  {'':<16}  load average before its run {result['loadavg']},"
+                     f" run took {result['wall_s']:.0f} s")
+    lines += [
+        f"  searches        : {args.queries} per database and size as a verified member of one"
+        f" organisation, cycling {len(QUERIES)} queries of {len(QUERY_KINDS)} kinds after 2"
+        " warm-up passes; first page, relevance, facets, access filter",
+        f"  autocomplete    : {args.queries} calls per database and size, prefixes "
+        + ", ".join(PREFIXES),
+        f"  single writes   : {SINGLE_WRITES} entries, each SearchEntry.save() + 4 m2m .set()"
+        " in one transaction (as search.indexing.write_entry)",
+        "",
+    ]
+    header = (f"{'database':<10} {'entries':>9} {'visible':>8} {'bulk/s':>8} {'single/s':>8}"
+              f" {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+              f"  {'autocomplete p50/p95':>20}")
+    lines += [header, "-" * len(header)]
+    for database, result in results.items():
+        for size in result["sizes"]:
+            s, a = size["search"], size["autocomplete"]
+            lines.append(
+                f"{DB_TITLES[database]:<10} {size['size']:>9,} {size['visible']:>8,}"
+                f" {size['bulk']['per_s']:>8,.0f} {size['single']['per_s']:>8,.0f}"
+                f" {ms(s['p50']):>7} {ms(s['p95']):>7} {ms(s['p99']):>7} {ms(s['max']):>7}"
+                f"  {ms(a['p50']) + ' / ' + ms(a['p95']):>20}")
+    lines += ["", "bulk/s: entries per second bulk-written for that step (text generation"
+              " excluded; FTS triggers / tsvector and indexes included); visible: entries the"
+              " member may see", ""]
+
+    short = {"common word": "common", "mid word": "mid", "rare word": "rare",
+             "two words": "2 words", "phrase": "phrase", "word+type": "+type",
+             "word+topic": "+topic", "filter only": "filters", "typo, 0 hits": "typo"}
+    header = f"{'p95 ms by kind':<21}" + "".join(f" {short[k]:>8}" for k in QUERY_KINDS)
+    lines += [header, "-" * len(header)]
+    for database, result in results.items():
+        for size in result["sizes"]:
+            row = f"{DB_TITLES[database]:<10} {size['size']:>10,}"
+            row += "".join(f" {ms(size['by_kind'][k]['p95']):>8}" for k in QUERY_KINDS)
+            lines.append(row)
+
+    lines += ["", "queries (total results for the member, per database and size):"]
+    for index, (kind, params) in enumerate(QUERIES):
+        totals = []
+        for result in results.values():
+            for size in result["sizes"]:
+                hit = size["hits"][index]
+                text = f"{hit['total']:,}"
+                if hit["suggestion"]:
+                    text += f" (suggests {hit['suggestion']!r})"
+                totals.append(text)
+        lines.append(f"  {kind:<13} {urlencode(params):<36} " + " | ".join(totals))
+
+    lines += ["", f"targets (search p95 at {TARGETS_AT:,} entries):"]
+    for database in ("postgres", "sqlite"):
+        if database not in DATABASES_FOR[args.database]:
+            continue
+        target = TARGETS_MS[database]
+        result = results.get(database)
+        size = next((s for s in result["sizes"] if s["size"] == TARGETS_AT), None) \
+            if result else None
+        if size is None:
+            verdict = "not measured" + (f" ({errors[database]})" if database in errors else "")
+            lines.append(f"  {DB_TITLES[database]:<10} p95 < {target:.0f} ms: {verdict}")
+            continue
+        p95 = size["search"]["p95"]
+        verdict = "PASS" if p95 < target else "FAIL"
+        lines.append(f"  {DB_TITLES[database]:<10} p95 < {target:.0f} ms: {p95:.1f} ms  {verdict}")
+
+    for database, result in results.items():
+        explained = result.get("explain")
+        if not explained:
+            continue
+        lines += ["", f"{DB_TITLES[database]}: slowest kind at {result['sizes'][-1]['size']:,}"
+                  f" entries is {explained['kind']!r} ({explained['query']}); one search took"
+                  f" {explained['total_ms']:.1f} ms in {len(explained['statements'])} statements:"]
+        for statement in sorted(explained["statements"], key=lambda s: -s["ms"]):
+            sql = " ".join(statement["sql"].split())
+            lines.append(f"  {statement['ms']:8.1f} ms  {sql[:150]}")
+        lines += ["  plan of the slowest statement:"]
+        lines += [f"    {line}" for line in explained["plan"]]
+    for database, message in errors.items():
+        lines += ["", f"{DB_TITLES[database]}: {message}"]
+    return "\n".join(lines)
+
+
+DATABASES_FOR = {"sqlite": ["sqlite"], "postgres": ["postgres"], "both": ["sqlite", "postgres"]}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Search latency and indexing throughput of the database search backend.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
+                        help="index sizes, built up in place")
+    parser.add_argument("--database", choices=list(DATABASES_FOR), default="both")
+    parser.add_argument("--queries", type=int, default=200,
+                        help="measured searches (and autocompletes) per database and size")
+    parser.add_argument("--postgres-url", default=DEFAULT_PG_SERVER,
+                        help=f"PostgreSQL server (loopback) for the {PG_DATABASE} database")
+    parser.add_argument("--explain", action="store_true",
+                        help="show the statements and plan of the slowest query kind")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary directory and the PostgreSQL database")
+    parser.add_argument("--worker", choices=list(DB_TITLES), help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if any(not 1 <= s <= MAX_SIZE for s in args.sizes):
+        parser.error(f"--sizes must be between 1 and {MAX_SIZE:,}")
+    args.sizes = sorted(set(args.sizes))
+    if not 1 <= args.queries <= 100_000:
+        parser.error("--queries must be between 1 and 100000")
+    parts = urlsplit(args.postgres_url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        parser.error("--postgres-url must be a postgres:// URL")
+    if (parts.hostname or "") not in LOOPBACK_NAMES:
+        parser.error(f"--postgres-url must point to a loopback host, not {parts.hostname!r}")
+    if args.worker and not args.result:
+        parser.error("--worker needs --result")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker_main(args)
+    # A SIGTERM unwinds like Ctrl+C, so the temporary directory and database are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    loadavg = load_average()
+    tmp = Path(tempfile.mkdtemp(prefix="portal-bench-search-"))
+    results: dict[str, dict] = {}
+    errors: dict[str, str] = {}
+    used_postgres = False
+    status = 0
+    try:
+        for database in DATABASES_FOR[args.database]:
+            used_postgres |= database == "postgres"
+            try:
+                results[database] = run_worker(args, database, tmp)
+            except (SetupError, RuntimeError) as exc:
+                errors[database] = str(exc)
+                log(str(exc))
+                status = max(status, 2 if isinstance(exc, SetupError) else 1)
+        print(report(results, errors, args, loadavg), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps({"results": results, "errors": errors}, indent=2))
+    finally:
+        if used_postgres and not args.keep:
+            try:
+                pg_recreate(args.postgres_url, create=False)
+            except SetupError as exc:
+                log(f"could not drop {PG_DATABASE}: {exc}")
+        if args.keep:
+            log(f"kept {tmp}" + (f" and database {PG_DATABASE}" if used_postgres else ""))
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

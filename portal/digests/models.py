@@ -1,0 +1,133 @@
+"""Subscriptions, digest runs and deliveries.
+
+A subscription is a saved search (text and/or filters) with a frequency. A run is one
+frequency's time window and exists once (unique frequency + window). A delivery is one
+subscriber's digest in one run and also exists once (unique run + user): that uniqueness is what
+makes a repeated run, a repeated task or a retried chunk harmless.
+"""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import models
+from django.http import QueryDict
+from django.utils import timezone
+
+from search.query import SearchRequest
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+class Subscription(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="subscriptions")
+    name = models.CharField(max_length=120)
+    criteria = models.TextField(
+        blank=True, max_length=2000,
+        help_text="The saved search, as search page parameters (q, type, topic, ...).",
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices,
+                                 default=Frequency.WEEKLY)
+    active = models.BooleanField(default=True, help_text="Paused subscriptions send nothing.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["frequency", "active"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def search_request(self) -> SearchRequest:
+        return SearchRequest.from_params(QueryDict(self.criteria))
+
+    @classmethod
+    def criteria_for(cls, search_request: SearchRequest) -> str:
+        return urlencode(search_request.to_params(sort="relevance", page=1))
+
+
+def window_for(frequency: str, now: datetime) -> tuple[datetime, datetime]:
+    """The last complete window before ``now``: yesterday, or the week to last Monday 00:00."""
+    today = now.astimezone(timezone.get_default_timezone()).replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    if frequency == Frequency.DAILY:
+        return today - timedelta(days=1), today
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(days=7), monday
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    COMPLETE = "complete", "Complete"
+
+
+class DigestRun(models.Model):
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.RUNNING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-window_start"]
+        constraints = [models.UniqueConstraint(fields=["frequency", "window_start"],
+                                               name="one_run_per_window")]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} digest for {self.window_start:%Y-%m-%d}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    EMPTY = "empty", "Nothing new"
+    FAILED = "failed", "Failed"
+
+
+class Delivery(models.Model):
+    run = models.ForeignKey(DigestRun, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="digest_deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    item_ids = models.JSONField(default=list, blank=True,
+                                help_text="The items the digest listed, for the archive.")
+    subject = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-run__window_start"]
+        verbose_name_plural = "deliveries"
+        constraints = [models.UniqueConstraint(fields=["run", "user"],
+                                               name="one_delivery_per_run_and_user")]
+
+    def __str__(self):
+        return f"{self.run} to {self.user}"
+
+
+class UnsubscribeToken(models.Model):
+    """An opaque, random key for one-click unsubscribing from one frequency's digests."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "frequency"],
+                                               name="one_unsubscribe_token")]
+
+    def __str__(self):
+        return f"Unsubscribe {self.user} from {self.frequency} digests"

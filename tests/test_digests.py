@@ -1,0 +1,259 @@
+"""Digests: the right items for each reader at send time, exactly once, and RFC 8058."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.models import ItemPage, Topic
+from portal.digests import runs
+from portal.digests.building import build_chunk
+from portal.digests.models import (
+    Delivery,
+    DeliveryStatus,
+    DigestRun,
+    Subscription,
+    UnsubscribeToken,
+)
+from portal.digests.sending import TransientSendError, deliver_chunk
+from portal.tlp import TLP
+from tests.mail_backends import FlakyBackend
+from tests.world import make_item, make_user
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def published_yesterday(*pages):
+    when = NOW - timedelta(days=1)
+    ItemPage.objects.filter(pk__in=[p.pk for p in pages]).update(first_published_at=when)
+
+
+def subscribe(user, criteria="topic=supply-chain", frequency="daily", name="Supply chain"):
+    return Subscription.objects.create(user=user, name=name, criteria=criteria,
+                                       frequency=frequency)
+
+
+@pytest.fixture
+def run(world):
+    published_yesterday(*world.items.values())
+    return runs.get_or_start_run("daily", NOW)[0]
+
+
+def send_run(run):
+    for chunk in runs.fan_out(run):
+        deliver_chunk(run.pk, chunk)
+
+
+def test_window_is_the_last_complete_day(run):
+    assert run.window_end - run.window_start == timedelta(days=1)
+    assert run.window_end <= NOW < run.window_end + timedelta(days=1)
+    assert runs.get_or_start_run("daily", NOW) == (run, False)  # one run per window
+
+
+def test_each_subscriber_gets_one_email_with_exactly_their_items(world, run):
+    for role in ("source_member", "other_member", "red_recipient"):
+        subscribe(world.users[role])
+        subscribe(world.users[role], criteria="q=matrix", name="Matrix")  # overlapping
+    send_run(run)
+    assert len(mail.outbox) == 3
+    by_user = {m.to[0]: m for m in mail.outbox}
+    source = by_user["source_member@world.test"]
+    assert source.subject.startswith("[TLP:AMBER+STRICT] Your daily digest: 4 new items")
+    text = source.body
+    for label in (TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT):
+        assert f"[{label.label}] Matrix {label.value} marker" in text  # label right before
+    assert "Matrix red marker" not in text
+    assert by_user["red_recipient@world.test"].subject.startswith("[TLP:RED]")
+    html = source.alternatives[0][0]
+    assert "TLP:AMBER+STRICT" in html and "Matrix amber_strict marker" in html
+
+    send_run(run)  # a repeated run sends nothing new
+    assert len(mail.outbox) == 3
+    assert Delivery.objects.filter(run=run, status=DeliveryStatus.SENT).count() == 3
+
+
+def test_unsubscribe_headers_follow_rfc_8058(world, run):
+    subscribe(world.users["other_member"])
+    send_run(run)
+    message = mail.outbox[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    key = UnsubscribeToken.objects.get(user=world.users["other_member"]).key
+    assert url.endswith(reverse("digest-unsubscribe", args=[key]))
+    assert len(key) >= 40 and "other_member" not in url  # opaque: random, names no one
+
+
+def test_nothing_is_sent_when_nothing_is_new(world):
+    empty_run = runs.get_or_start_run("daily", NOW - timedelta(days=30))[0]
+    subscribe(world.users["source_member"])
+    send_run(empty_run)
+    assert mail.outbox == []
+    assert Delivery.objects.get(run=empty_run).status == DeliveryStatus.EMPTY
+
+
+def test_access_is_checked_at_send_time(world, run):
+    member = world.users["recipient_member"]
+    subscribe(member)
+    item = world.items[TLP.AMBER]
+    item.recipient_organisations.clear()
+    item.save_revision().publish(skip_permission_checks=True)
+    published_yesterday(item)
+    member.memberships.all().delete()  # and the reader leaves their organisation
+    send_run(run)
+    assert "Matrix amber marker" not in mail.outbox[0].body
+    assert "Matrix green marker" not in mail.outbox[0].body  # no longer in the community
+    assert "Matrix clear marker" in mail.outbox[0].body
+
+
+def test_building_a_chunk_takes_the_same_queries_for_more_subscribers_and_items(world, run):
+    topic = Topic.objects.get(slug="supply-chain")
+
+    def count_queries(users):
+        with CaptureQueriesContext(connection) as context:
+            digests = build_chunk("daily", run.window_start, run.window_end,
+                                  [u.pk for u in users])
+        assert len(digests) == len(users)
+        return len(context.captured_queries)
+
+    few = [make_user(f"few{n}@q.test", org=world.orgs["other"], role="member")
+           for n in range(2)]
+    for user in few:
+        subscribe(user, criteria="topic=supply-chain&q=matrix")
+    small = count_queries(few)
+
+    many = few + [make_user(f"many{n}@q.test", org=world.orgs["recipient"], role="member")
+                  for n in range(25)]
+    for user in many[2:]:
+        subscribe(user, criteria=f"q=marker+{user.pk}")
+    extra = [make_item(world.orgs["other"], TLP.GREEN, f"Extra {n} marker", topics=[topic])
+             for n in range(15)]
+    published_yesterday(*extra)
+    assert count_queries(many) == small
+
+
+def test_a_failed_chunk_retried_sends_each_digest_exactly_once(world, run, settings):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"
+    FlakyBackend.sent, FlakyBackend.failed, FlakyBackend.fail_after = 0, False, 2
+    users = [world.users[r] for r in ("source_member", "other_member", "recipient_member",
+                                      "publisher", "contributor")]
+    for user in users:
+        subscribe(user)
+    (chunk,) = runs.fan_out(run)
+    with pytest.raises(TransientSendError):
+        deliver_chunk(run.pk, chunk)
+    assert len(mail.outbox) == 2
+    deliver_chunk(run.pk, chunk)  # the retry
+    deliver_chunk(run.pk, chunk)  # and a duplicate task, for good measure
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert runs.complete_if_done(run)
+
+
+def test_a_crashed_worker_s_claims_are_swept_back(world, run):
+    subscribe(world.users["other_member"])
+    (chunk,) = runs.fan_out(run)
+    Delivery.objects.filter(run=run).update(status=DeliveryStatus.SENDING,
+                                            claimed_at=NOW - timedelta(hours=1))
+    deliver_chunk(run.pk, chunk)
+    assert mail.outbox == []  # still claimed by the "crashed" worker
+    assert runs.release_stale_claims() == 1
+    deliver_chunk(run.pk, chunk)
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_starts_missing_runs(world):
+    DigestRun.objects.all().delete()
+    list(runs.runs_needing_work())
+    assert set(DigestRun.objects.values_list("frequency", flat=True)) == {"daily", "weekly"}
+
+
+def test_permanent_failures_are_recorded_for_moderators(world, run, settings, client):
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    refused = make_user("refused@world.test", org=world.orgs["other"], role="member")
+    subscribe(refused)
+    subscribe(world.users["other_member"])
+    send_run(run)
+    delivery = Delivery.objects.get(run=run, user=refused)
+    assert delivery.status == DeliveryStatus.FAILED and "No such user" in delivery.error
+    assert len(mail.outbox) == 1
+    client.force_login(world.users["moderator"])
+    listing = client.get("/admin/digest-deliveries/", {"status": "failed"})
+    assert listing.status_code == 200 and "refused@world.test" in listing.content.decode()
+
+
+# -- unsubscribing -------------------------------------------------------------------------
+
+@pytest.fixture
+def unsubscribe_url(world, run):
+    subscribe(world.users["other_member"])
+    send_run(run)
+    return mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").split("testserver")[-1]
+
+
+def test_one_click_post_unsubscribes_without_cookies_or_redirect(world, unsubscribe_url):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(unsubscribe_url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert not Subscription.objects.filter(user=world.users["other_member"],
+                                           active=True).exists()
+    assert client.post(unsubscribe_url).status_code == 200  # replayed: same answer
+
+    next_run = runs.get_or_start_run("daily", NOW + timedelta(days=1))[0]
+    sent = len(mail.outbox)
+    send_run(next_run)
+    assert len(mail.outbox) == sent
+
+
+def test_get_only_shows_a_confirmation(world, unsubscribe_url, client):
+    response = client.get(unsubscribe_url)
+    assert response.status_code == 200 and "<form method=\"post\"" in response.content.decode()
+    assert Subscription.objects.filter(user=world.users["other_member"], active=True).exists()
+
+
+def test_tampered_tokens_are_refused(client, unsubscribe_url):
+    for url in (unsubscribe_url[:-3] + "xx/", "/digests/unsubscribe/" + "a" * 300 + "/"):
+        response = client.post(url)
+        assert response.status_code == 404
+        assert "not valid" in response.content.decode()
+
+
+# -- the subscriber's pages -------------------------------------------------------------------
+
+def test_manage_subscriptions(client, world):
+    client.force_login(world.users["other_member"])
+    form = client.get(reverse("subscription-new"), {"topic": "supply-chain", "type": "guidance"})
+    assert form.status_code == 200 and "Supply chain" in form.content.decode()
+    response = client.post(reverse("subscription-new"), {
+        "name": "Supply chain guidance", "frequency": "weekly", "active": "on",
+        "topics": ["supply-chain"], "types": ["guidance"], "text": "",
+    })
+    assert response.status_code == 302
+    subscription = Subscription.objects.get(name="Supply chain guidance")
+    assert subscription.search_request.topics == ("supply-chain",)
+    client.post(reverse("subscription-toggle", args=[subscription.pk]))
+    subscription.refresh_from_db()
+    assert not subscription.active
+    empty = client.post(reverse("subscription-new"), {"name": "Everything",
+                                                       "frequency": "daily"})
+    assert empty.status_code == 400 and "Choose at least one" in empty.content.decode()
+    other = make_user("nosy@world.test")
+    client.force_login(other)
+    assert client.post(reverse("subscription-delete", args=[subscription.pk])).status_code == 404
+    client.force_login(world.users["other_member"])
+    client.post(reverse("subscription-delete", args=[subscription.pk]))
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+
+
+def test_preview_shows_the_next_digest(client, world):
+    subscribe(world.users["source_member"])
+    client.force_login(world.users["source_member"])
+    body = client.get(reverse("digest-preview", args=["daily"])).content.decode()
+    assert "Matrix amber_strict marker" in body and "Matrix red marker" not in body
+    assert client.get(reverse("digest-preview", args=["hourly"])).status_code == 404
