@@ -86,8 +86,8 @@ def celery_worker_on_redis(transactional_db):
     queue = f"portal-tests-{os.getpid()}"
     app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
     try:
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1)
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1)
     except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
         app.conf.update(previous)
         skip_or_fail(f"Redis at {redis_url} does not answer: {error}")
