@@ -102,6 +102,19 @@ def test_sign_in_and_item_access(page, live_server, live_world):
     expect(page.get_by_text(title)).to_have_count(0)
 
 
+def test_header_search_suggests_titles_as_you_type(page, live_server, live_world):
+    sign_in(page, live_server, "source_member@world.test")
+    page.goto(url(live_server, "/"))
+    box = page.get_by_label("Search the portal")
+    box.press_sequentially("matr", delay=30)
+    options = page.locator("#search-suggestions option")
+    expect(options).to_have_count(4)  # CLEAR, GREEN, AMBER, AMBER+STRICT: not RED
+    box.press_sequentially("ix", delay=30)
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=matrix"))
+    expect(page.get_by_role("heading", name="4 results for “matrix”")).to_be_visible()
+
+
 def test_skip_link_is_first_and_visible_on_focus(page, live_server, live_world):
     page.goto(url(live_server, "/"))
     skip = page.get_by_role("link", name="Skip to main content")
@@ -119,6 +132,9 @@ AXE_PAGES = {
     "guidance-library": (None, lambda world: LibraryPage.objects.get(item_type="guidance").url),
     "item-clear": (None, lambda world: world.items[TLP.CLEAR].url),
     "item-amber": ("source_member@world.test", lambda world: world.items[TLP.AMBER].url),
+    "search": ("source_member@world.test", lambda world: "/search/?q=matrix"),
+    "subscription-form": ("source_member@world.test",
+                          lambda world: "/subscriptions/new/?topic=supply-chain"),
 }
 
 

@@ -268,3 +268,20 @@ def test_fuzzed_search_never_fails(client, world, q, sort, page):
     for url in (reverse("search"), reverse("search-api")):
         assert client.get(url, params).status_code in (200, 400)
     assert client.get(reverse("search-autocomplete"), {"q": q}).status_code in (200, 400)
+
+
+def test_publishing_succeeds_while_the_engine_is_down(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = make_item(world.orgs["other"], TLP.CLEAR, "Published while the engine is down")
+    page.refresh_from_db()
+    assert page.live  # publishing did not wait for the index
+    with pytest.raises(Exception):  # noqa: B017,PT011 - the task fails, so Celery retries it
+        for callback in callbacks:
+            callback()
+    # The database entry is written first, so the fallback search already finds it.
+    results = run(access.ANONYMOUS, "q=engine+down")
+    assert results.notice and titles(results) == ["Published while the engine is down"]
