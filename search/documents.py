@@ -164,6 +164,14 @@ def index_entries(entries) -> int:
     return _bulk(connection(), alias_name(), entries, require_alias=True)
 
 
+def indexed_versions() -> dict[int, str]:
+    """Every document's id and indexed version, read with a scroll (for the drift check)."""
+    hits = helpers.scan(connection().options(request_timeout=WRITE_TIMEOUT),
+                        index=alias_name(), query={"query": {"match_all": {}}},
+                        _source=["version"])
+    return {int(hit["_id"]): hit["_source"].get("version", "") for hit in hits}
+
+
 def delete_entry(entry_id: int) -> None:
     connection().options(ignore_status=404).delete(index=alias_name(), id=entry_id)
 

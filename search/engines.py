@@ -38,6 +38,25 @@ def remove_from_external(entry_id: int) -> None:
         documents.delete_entry(entry_id)
 
 
+def repair_external_drift() -> dict:
+    """Make Elasticsearch agree with the database entries (missed writes, or changes made
+    while a rebuild ran). Nothing to do without Elasticsearch."""
+    if not uses_elasticsearch():
+        return {"external_reindexed": [], "external_removed": []}
+    from search import documents
+    from search.models import SearchEntry
+
+    expected = dict(SearchEntry.objects.values_list("pk", "version"))
+    indexed = documents.indexed_versions()
+    stale = sorted(pk for pk, version in expected.items() if indexed.get(pk) != version)
+    extra = sorted(set(indexed) - set(expected))
+    if stale:
+        documents.index_entries(SearchEntry.objects.filter(pk__in=stale))
+    for pk in extra:
+        documents.delete_entry(pk)
+    return {"external_reindexed": stale, "external_removed": extra}
+
+
 @contextmanager
 def external_rebuild():
     """Yields a function that takes batches of entries. With Elasticsearch, they go into a new

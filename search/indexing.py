@@ -118,10 +118,15 @@ def find_drift():
 
 
 def repair_drift() -> dict:
+    """Repair the database entries against the items, then the external engine against the
+    entries; returns the ids fixed at each step."""
+    from search import engines
+
     stale, gone = find_drift()
     for page_id in stale + gone:
         sync_item(page_id)
-    if stale or gone:
-        log.warning("Search index drift repaired: %s re-indexed, %s removed", len(stale),
-                    len(gone))
-    return {"reindexed": stale, "removed": gone}
+    report = {"reindexed": stale, "removed": gone, **engines.repair_external_drift()}
+    if any(report.values()):
+        log.warning("Search index drift repaired: %s",
+                    ", ".join(f"{len(ids)} {what}" for what, ids in report.items()))
+    return report

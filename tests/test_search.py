@@ -211,7 +211,8 @@ def test_drift_is_found_and_repaired(world):
     stale, gone = indexing.find_drift()
     assert stale == sorted([item.pk, world.items[TLP.RED].pk]) and gone == [99_999_999]
     report = indexing.repair_drift()
-    assert report == {"reindexed": stale, "removed": gone}
+    assert report == {"reindexed": stale, "removed": gone,
+                      "external_reindexed": [], "external_removed": []}
     assert SearchEntry.objects.get(pk=item.pk).tlp == TLP.GREEN
     assert indexing.find_drift() == ([], [])
 

@@ -457,3 +457,24 @@ class TestLive:
         indexing.rebuild()
         behind = live.indices.get_alias(name="portal-test-items").body
         assert len(behind) == 1
+
+
+def test_drift_check_repairs_elasticsearch_against_the_entries(world, settings, monkeypatch):
+    from search import documents, engines, indexing
+    from search.models import SearchEntry
+
+    indexing.rebuild()
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    entries = dict(SearchEntry.objects.values_list("pk", "version"))
+    first, second, *rest = sorted(entries)
+    # Elasticsearch missed one write, holds an old copy of another and a deleted item.
+    indexed = {pk: entries[pk] for pk in rest} | {second: "old", 424242: "gone"}
+    sent, deleted = [], []
+    monkeypatch.setattr(documents, "indexed_versions", lambda: indexed)
+    monkeypatch.setattr(documents, "index_entries",
+                        lambda qs: sent.extend(sorted(e.pk for e in qs)))
+    monkeypatch.setattr(documents, "delete_entry", deleted.append)
+    report = engines.repair_external_drift()
+    assert report == {"external_reindexed": [first, second], "external_removed": [424242]}
+    assert sent == [first, second] and deleted == [424242]
