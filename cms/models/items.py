@@ -25,6 +25,19 @@ from portal.tlp import TLP
 
 
 class ItemPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from portal.organisations.models import Organisation
+
+        # Recipients come from the community: approved organisations and their active members.
+        if "recipient_organisations" in self.fields:
+            self.fields["recipient_organisations"].queryset = Organisation.objects.approved()
+        if "recipient_users" in self.fields:
+            self.fields["recipient_users"].queryset = get_user_model().objects.filter(
+                is_active=True, memberships__organisation__status="approved").distinct()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("tlp") == TLP.RED and not cleaned.get("recipient_users"):
