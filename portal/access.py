@@ -89,12 +89,20 @@ class SharedItem(Protocol):
 
 def can_view(principal: Principal, item: SharedItem) -> bool:
     """May ``principal`` see ``item``?"""
+    return viewer(principal)(item)
+
+
+def viewer(principal: Principal):
+    """``can_view`` for one principal and many items: the grants are worked out once."""
+    by_label: dict[str, list[Grant]] = defaultdict(list)
     for grant in grants(principal):
-        if item.tlp != grant.label:
-            continue
-        if grant.field is None or grant.values & item.access_values(grant.field):
-            return True
-    return False
+        by_label[grant.label].append(grant)
+
+    def may_see(item: SharedItem) -> bool:
+        return any(grant.field is None or grant.values & item.access_values(grant.field)
+                   for grant in by_label.get(item.tlp, ()))
+
+    return may_see
 
 
 def visible_q(principal: Principal, model=None) -> Q:

@@ -3,7 +3,8 @@
 A chunk of subscribers is built in a fixed number of queries, however many subscribers or
 items it holds: the window's new items, the subscribers, their subscriptions and their
 principals are each loaded once; saved-search text is matched in one query; every subscriber's
-items are then chosen in Python with the access policy's predicate.
+items are then chosen in Python with the access policy's predicate. Whatever does not depend on
+the subscriber (an item's facets, access fields, URL) is worked out once per item.
 """
 
 from collections import defaultdict
@@ -17,6 +18,8 @@ from portal.tlp import TLP
 from search.engines import get_backend
 
 GROUP_ORDER = ["guidance", "case-studies", "standards", "scenarios"]
+ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
+                 access.OWNER)
 
 
 @dataclass
@@ -32,6 +35,22 @@ class DigestItem:
 
     def get_tlp_display(self):
         return self.tlp.label
+
+
+@dataclass
+class Candidate:
+    """One new item as digests see it: its display, its facets and its access fields."""
+
+    item: DigestItem
+    facets: dict[str, set]
+    access: dict[str, set[int]]
+
+    @property
+    def tlp(self) -> str:
+        return self.item.tlp.value
+
+    def access_values(self, field_name: str) -> set[int]:
+        return self.access[field_name]
 
 
 @dataclass
@@ -61,35 +80,43 @@ class Digest:
                 f"{settings.WAGTAIL_SITE_NAME}")
 
 
-def new_items(window_start, window_end):
-    """Live items first published in the window, with what matching and access need."""
+def new_items(window_start, window_end) -> list[Candidate]:
+    """Live items first published in the window, newest first."""
     from cms.models import ItemPage
 
-    return list(
-        ItemPage.objects.live()
-        .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
-        .select_related("source_organisation")
-        .prefetch_related("topics", "audiences", "recipient_organisations", "recipient_users")
-        .order_by("-first_published_at", "-pk")
-    )
+    pages = (ItemPage.objects.live()
+             .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
+             .select_related("source_organisation")
+             .prefetch_related("topics", "audiences", "recipient_organisations",
+                               "recipient_users")
+             .order_by("-first_published_at", "-pk"))
+    candidates = []
+    for page in pages:
+        cls, org = page.specific_class, page.source_organisation
+        candidates.append(Candidate(
+            item=DigestItem(
+                id=page.pk, title=page.title, summary=page.summary,
+                url=settings.PORTAL_BASE_URL + page.url, tlp=TLP(page.tlp),
+                kind=cls.kind_slug, kind_name=str(cls._meta.verbose_name_plural).capitalize(),
+                organisation=org.name),
+            facets={
+                "types": {cls.kind_slug}, "topics": {t.slug for t in page.topics.all()},
+                "audiences": {a.slug for a in page.audiences.all()},
+                "organisation_kinds": {org.kind}, "organisations": {org.slug},
+                "labels": {page.tlp}, "years": {page.first_published_at.year},
+            },
+            access={name: page.access_values(name) for name in ACCESS_FIELDS},
+        ))
+    return candidates
 
 
-def matches(request, page, text_hits) -> bool:
-    """Does ``page`` satisfy a saved search? The same filters as the search service."""
-    org = page.source_organisation
-    checks = [
-        (request.types, lambda: {page.specific_class.kind_slug}),
-        (request.topics, lambda: {t.slug for t in page.topics.all()}),
-        (request.audiences, lambda: {a.slug for a in page.audiences.all()}),
-        (request.organisation_kinds, lambda: {org.kind}),
-        (request.organisations, lambda: {org.slug}),
-        (request.labels, lambda: {page.tlp}),
-        (request.years, lambda: {page.first_published_at.year}),
-    ]
-    for wanted, actual in checks:
-        if wanted and not set(wanted) & actual():
+def matches(request, candidate: Candidate, text_hits) -> bool:
+    """Does the item satisfy a saved search? The same filters as the search service."""
+    for attr, values in candidate.facets.items():
+        wanted = getattr(request, attr)
+        if wanted and values.isdisjoint(wanted):
             return False
-    return not request.text or page.pk in text_hits.get(request.text, set())
+    return not request.text or candidate.item.id in text_hits.get(request.text, ())
 
 
 def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
@@ -102,26 +129,18 @@ def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
         user_id__in=[u.pk for u in users], frequency=frequency, active=True
     ):
         subscriptions[subscription.user_id].append(subscription.search_request)
-    items = new_items(window_start, window_end)
+    candidates = new_items(window_start, window_end)
     texts = sorted({r.text for rs in subscriptions.values() for r in rs if r.text})
-    text_hits = get_backend("database").match_texts(texts, [p.pk for p in items]) if texts else {}
+    text_hits = (get_backend("database").match_texts(texts, [c.item.id for c in candidates])
+                 if texts and candidates else {})
     principals = access.principals_for_users(users)
-    base_url = settings.PORTAL_BASE_URL
 
     digests = []
     for user in users:
-        digest = Digest(user=user, frequency=frequency)
-        principal = principals.get(user.pk, access.ANONYMOUS)
-        for page in items:
-            if not access.can_view(principal, page):
-                continue
-            if any(matches(request, page, text_hits) for request in subscriptions[user.pk]):
-                cls = page.specific_class
-                digest.items.append(DigestItem(
-                    id=page.pk, title=page.title, summary=page.summary,
-                    url=base_url + page.url, tlp=TLP(page.tlp), kind=cls.kind_slug,
-                    kind_name=cls._meta.verbose_name_plural.capitalize(),
-                    organisation=page.source_organisation.name,
-                ))
-        digests.append(digest)
+        may_see = access.viewer(principals.get(user.pk, access.ANONYMOUS))
+        requests = subscriptions[user.pk]
+        digests.append(Digest(user=user, frequency=frequency, items=[
+            candidate.item for candidate in candidates
+            if may_see(candidate) and any(matches(r, candidate, text_hits) for r in requests)
+        ]))
     return digests

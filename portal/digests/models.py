@@ -103,6 +103,8 @@ class Delivery(models.Model):
                                 help_text="The items the digest listed, for the archive.")
     subject = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, db_index=True,
+                             help_text="Which attempt holds the delivery while sending.")
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

@@ -3,6 +3,7 @@
 import logging
 import secrets
 import smtplib
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -60,57 +61,53 @@ def render_message(digest: Digest, unsubscribe_key: str, connection=None):
     return message
 
 
-def _claim(run, user_id) -> bool:
-    """Atomically take a pending delivery; False if another attempt already has it."""
-    return bool(Delivery.objects.filter(
-        run=run, user_id=user_id, status=DeliveryStatus.PENDING
-    ).update(status=DeliveryStatus.SENDING, claimed_at=timezone.now(),
-             attempts=F("attempts") + 1))
+def _claim(run, user_ids) -> tuple[str, list[int]]:
+    """Atomically take the chunk's pending deliveries; returns the claim and the user ids it
+    holds. A concurrent or repeated attempt gets only what is still pending (maybe nothing)."""
+    claim = uuid.uuid4().hex
+    Delivery.objects.filter(run=run, user_id__in=user_ids, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claim=claim, claimed_at=timezone.now(),
+        attempts=F("attempts") + 1)
+    held = Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING)
+    return claim, sorted(held.values_list("user_id", flat=True))
 
 
-def _record(run, user_id, status, **fields):
-    Delivery.objects.filter(run=run, user_id=user_id).update(status=status, **fields)
+def _record(run, user_ids, status, **fields):
+    Delivery.objects.filter(run=run, user_id__in=user_ids).update(status=status, **fields)
 
 
 def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
     """Build and send the digests of ``user_ids`` in run ``run_id``. Safe to repeat: only
-    pending deliveries are claimed, so a retried chunk skips what was already sent."""
+    pending deliveries are claimed, and each is recorded as soon as it is sent, so a retried
+    chunk sends only what was not sent."""
     run = DigestRun.objects.get(pk=run_id)
-    pending = set(Delivery.objects.filter(run=run, user_id__in=user_ids,
-                                          status=DeliveryStatus.PENDING)
-                  .values_list("user_id", flat=True))
-    counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": len(user_ids) - len(pending)}
-    if not pending:
+    claim, held = _claim(run, user_ids)
+    counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": len(user_ids) - len(held)}
+    if not held:
         return counts
-    digests = build_chunk(run.frequency, run.window_start, run.window_end, sorted(pending))
+    digests = build_chunk(run.frequency, run.window_start, run.window_end, held)
+    empty = set(held) - {digest.user.pk for digest in digests if digest.items}
+    _record(run, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
+    counts["empty"] = len(empty)
     keys = unsubscribe_keys([d.user.pk for d in digests if d.items], run.frequency)
-    built = {digest.user.pk for digest in digests}
-    for user_id in pending - built:  # deactivated since the run began
-        _record(run, user_id, DeliveryStatus.EMPTY)
-    with get_connection() as connection:
-        for digest in digests:
-            user_id = digest.user.pk
-            if not _claim(run, user_id):
-                counts["skipped"] += 1
-                continue
-            if not digest.items:
-                _record(run, user_id, DeliveryStatus.EMPTY)
-                counts["empty"] += 1
-                continue
-            message = render_message(digest, keys[user_id], connection)
-            try:
-                message.send()
-            except PERMANENT_ERRORS as error:
-                _record(run, user_id, DeliveryStatus.FAILED, error=str(error)[:2000])
-                counts["failed"] += 1
-                log.warning("Digest to user %s refused permanently: %s", user_id, error)
-                continue
-            except (smtplib.SMTPException, OSError) as error:
-                # Put it back so the retried chunk (or the sweep) sends it later.
-                _record(run, user_id, DeliveryStatus.PENDING, error=str(error)[:2000])
-                raise TransientSendError(str(error)) from error
-            _record(run, user_id, DeliveryStatus.SENT, sent_at=timezone.now(),
-                    subject=digest.subject, item_ids=[item.id for item in digest.items],
-                    error="")
-            counts["sent"] += 1
+    try:
+        with get_connection() as connection:
+            for digest in (d for d in digests if d.items):
+                user_id = digest.user.pk
+                try:
+                    render_message(digest, keys[user_id], connection).send()
+                except PERMANENT_ERRORS as error:
+                    _record(run, [user_id], DeliveryStatus.FAILED, error=str(error)[:2000])
+                    counts["failed"] += 1
+                    log.warning("Digest to user %s refused permanently: %s", user_id, error)
+                    continue
+                _record(run, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
+                        subject=digest.subject, item_ids=[item.id for item in digest.items],
+                        error="")
+                counts["sent"] += 1
+    except (smtplib.SMTPException, OSError) as error:
+        # Give back what this attempt still holds, so the retry (or the sweep) sends it.
+        Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING, error=str(error)[:2000])
+        raise TransientSendError(str(error)) from error
     return counts
