@@ -53,9 +53,10 @@ Options (all optional):
                          number of autocomplete calls
     --postgres-url URL   server for the throwaway database (default
                          postgres://postgres@127.0.0.1:5432; loopback only)
-    --explain            also show, for the slowest query kind at the largest size, the time of
-                         each SQL statement of one search and the plan of the slowest one
-                         (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)
+    --explain            also show, for the slowest query kind at the largest size, each SQL
+                         statement of one search, run again and timed with its fetch, and the
+                         plan of the slowest one (EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+                         EXPLAIN QUERY PLAN on SQLite)
     --json PATH          also write the results as JSON
     --keep               keep the temporary directory and the PostgreSQL database
 
