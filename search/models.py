@@ -13,7 +13,9 @@ from portal.tlp import TLP
 
 
 class SearchEntry(models.Model):
-    id = models.BigIntegerField(primary_key=True, help_text="The item's page id.")
+    # IntegerField, like Wagtail's page ids; on SQLite it makes the id the table's rowid,
+    # which the FTS5 table joins on directly.
+    id = models.IntegerField(primary_key=True, help_text="The item's page id.")
     url = models.CharField(max_length=500)
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)

@@ -9,10 +9,11 @@ import difflib
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Q
+from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from portal import access
+from portal.organisations.models import Organisation
 from search.facets import build_facets
 from search.models import SearchEntry
 from search.query import TYPES, SearchRequest, Term, parse_terms
@@ -70,109 +71,172 @@ class DatabaseBackend:
         return Q(pk__in=RawSQL(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
 
-    # -- filters and facets ------------------------------------------------------------------
-    def _filters(self, request: SearchRequest) -> dict[str, Q]:
-        through = {name: getattr(SearchEntry, name).through for name in ("topics", "audiences")}
-        filters = {}
-        if request.types:
-            filters["types"] = Q(kind__in=request.types)
-        if request.topics:
-            filters["topics"] = Q(pk__in=through["topics"].objects.filter(
-                topic__slug__in=request.topics).values("searchentry_id"))
-        if request.audiences:
-            filters["audiences"] = Q(pk__in=through["audiences"].objects.filter(
-                audience__slug__in=request.audiences).values("searchentry_id"))
-        if request.organisation_kinds:
-            filters["organisation_kinds"] = Q(organisation_kind__in=request.organisation_kinds)
-        if request.organisations:
-            filters["organisations"] = Q(source_organisation__slug__in=request.organisations)
-        if request.labels:
-            filters["labels"] = Q(tlp__in=request.labels)
-        if request.years:
-            filters["years"] = Q(year__in=request.years)
-        return filters
-
-    def _facet_counts(self, base, filters) -> dict[str, dict]:
-        """Counts per facet value. Each facet ignores its own filter, so its other options
-        keep their counts (choosing several values of one facet widens the search)."""
-        fields = {"types": "kind", "organisation_kinds": "organisation_kind",
-                  "organisations": "source_organisation__slug", "labels": "tlp",
-                  "years": "year"}
-        counts = {}
-        for attr in ("types", "topics", "audiences", "organisation_kinds", "organisations",
-                     "labels", "years"):
-            scoped = base.filter(*[q for name, q in filters.items() if name != attr])
-            if attr in ("topics", "audiences"):
-                through = getattr(SearchEntry, attr).through
-                target = "topic__slug" if attr == "topics" else "audience__slug"
-                rows = (through.objects.filter(searchentry_id__in=scoped.values("pk"))
-                        .values(target).annotate(n=Count("searchentry_id")).order_by())
-                counts[attr] = {row[target]: row["n"] for row in rows}
-            else:
-                rows = scoped.values(fields[attr]).annotate(n=Count("pk")).order_by()
-                counts[attr] = {row[fields[attr]]: row["n"] for row in rows}
-        return counts
-
-    # -- the contract ------------------------------------------------------------------------
-    def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
+    # -- one statement per search -------------------------------------------------------------
+    def _matched_sql(self, principal, terms) -> tuple[str, list, bool]:
+        """SQL for the visible entries matching ``terms``, with a relevance score: the columns
+        of CTE ``m``. The ORM compiles the access filter; the engine adds the match."""
         visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
-        match = self._matching(list(request.terms))
-        base = visible.filter(match) if match is not None else visible
-        filters = self._filters(request)
-        filtered = base.filter(*filters.values())
-        total = filtered.count()
-        offset = (request.page - 1) * request.per_page
-        ranked = request.sort == "relevance" and match is not None
-        page = self._ranked_page(filtered, request, offset) if ranked else [
-            (pk, None) for pk in filtered.order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[offset:offset + request.per_page]
-        ]
-        hits = self._hits(page, request)
-        results = SearchResults(
-            request=request, hits=hits, total=total, backend=self.name,
-            facets=build_facets(request, self._facet_counts(base, filters)),
+        columns = ["id", "kind", "organisation_kind", "source_organisation_id", "tlp", "year",
+                   "published_at"]
+        if not terms:
+            sql, params = visible.values(*columns).query.sql_with_params()
+            return f"SELECT v.*, 0.0 FROM ({sql}) v", list(params), False
+        if self.vendor == "postgresql":
+            text = self._websearch_text(terms)
+            # Unqualified columns are safe here: this query is never used as a subquery.
+            query = visible.annotate(score=RawSQL(
+                "ts_rank(rank_vector, websearch_to_tsquery('english', %s))", [text],
+                output_field=FloatField(),
+            )).filter(RawSQL("search_vector @@ websearch_to_tsquery('english', %s)", [text],
+                             output_field=BooleanField()))
+            sql, params = query.values(*columns, "score").query.sql_with_params()
+            return sql, list(params), True
+        sql, params = visible.values(*columns).query.sql_with_params()
+        expression = self._fts5_expression(terms) or '""'
+        return (
+            "SELECT v.*, -bm25(search_fts, 10.0, 4.0, 1.0) "
+            f"FROM search_fts JOIN ({sql}) v ON v.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s", [*params, expression], True,
         )
-        if total == 0 and match is not None:
+
+    def _conditions(self, request: SearchRequest) -> dict[str, tuple[str, list]]:
+        """Each chosen facet as a condition on CTE ``m``."""
+        def among(column, values):
+            return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+        def related(attr, values):
+            through = getattr(SearchEntry, attr).through
+            target = getattr(SearchEntry, attr).field.related_model
+            column = getattr(SearchEntry, attr).field.m2m_reverse_name()
+            sql = (f"m.id IN (SELECT t.searchentry_id FROM {through._meta.db_table} t "
+                   f"JOIN {target._meta.db_table} x ON x.id = t.{column} "
+                   f"WHERE x.slug IN ({', '.join(['%s'] * len(values))}))")
+            return sql, list(values)
+
+        conditions = {}
+        for attr, column in (("types", "m.kind"), ("organisation_kinds", "m.organisation_kind"),
+                             ("labels", "m.tlp"), ("years", "m.year")):
+            if getattr(request, attr):
+                conditions[attr] = among(column, getattr(request, attr))
+        if request.organisations:
+            sql, params = among("slug", request.organisations)
+            conditions["organisations"] = (
+                f"m.source_organisation_id IN (SELECT id FROM {Organisation._meta.db_table} "
+                f"WHERE {sql})", params)
+        for attr in ("topics", "audiences"):
+            if getattr(request, attr):
+                conditions[attr] = related(attr, getattr(request, attr))
+        return conditions
+
+    def _facet_parts(self, conditions) -> list[tuple[str, list]]:
+        """One GROUP BY per facet; each ignores its own condition, so its other options keep
+        their counts (choosing several values of one facet widens the search)."""
+        def where(skip=None):
+            chosen = [c for attr, c in conditions.items() if attr != skip]
+            sql = " AND ".join(c[0] for c in chosen) or "1 = 1"
+            return sql, [p for c in chosen for p in c[1]]
+
+        parts = []
+        for attr, column, join in (
+            ("types", "m.kind", ""),
+            ("organisation_kinds", "m.organisation_kind", ""),
+            ("labels", "m.tlp", ""),
+            ("years", "m.year", ""),
+            ("organisations", "o.slug",
+             f"JOIN {Organisation._meta.db_table} o ON o.id = m.source_organisation_id"),
+            ("topics", "x.slug", self._join_taxonomy("topics")),
+            ("audiences", "x.slug", self._join_taxonomy("audiences")),
+        ):
+            sql, params = where(attr)
+            parts.append((f"SELECT '{attr}', CAST({column} AS TEXT), COUNT(*) FROM m {join} "
+                          f"WHERE {sql} GROUP BY {column}", params))
+        sql, params = where()
+        parts.append((f"SELECT 'total', NULL, COUNT(*) FROM m WHERE {sql}", params))
+        return parts
+
+    def _join_taxonomy(self, attr):
+        through = getattr(SearchEntry, attr).through
+        target = getattr(SearchEntry, attr).field.related_model
+        column = getattr(SearchEntry, attr).field.m2m_reverse_name()
+        return (f"JOIN {through._meta.db_table} t ON t.searchentry_id = m.id "
+                f"JOIN {target._meta.db_table} x ON x.id = t.{column}")
+
+    def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
+        """Totals, facet counts and the page's ids come from a single statement, in which the
+        matched, visible set is computed once (a materialised CTE)."""
+        terms = list(request.terms)
+        matched_sql, params, has_text = self._matched_sql(principal, terms)
+        conditions = self._conditions(request)
+        parts = self._facet_parts(conditions)
+        where = " AND ".join(c[0] for c in conditions.values()) or "1 = 1"
+        order = ("score DESC, published_at DESC, id DESC"
+                 if has_text and request.sort == "relevance" else "published_at DESC, id DESC")
+        offset = (request.page - 1) * request.per_page
+        parts.append((
+            f"SELECT 'page', CAST(id AS TEXT), score FROM (SELECT id, score FROM m "
+            f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s) p",
+            [*[p for c in conditions.values() for p in c[1]], request.per_page, offset],
+        ))
+        sql = (f"WITH m (id, kind, organisation_kind, source_organisation_id, tlp, year, "
+               f"published_at, score) AS MATERIALIZED ({matched_sql}) "
+               + " UNION ALL ".join(part for part, _ in parts))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *[p for _, ps in parts for p in ps]])
+            rows = cursor.fetchall()
+
+        counts: dict[str, dict] = {}
+        total, scores = 0, {}
+        for facet, value, number in rows:
+            if facet == "total":
+                total = int(number)
+            elif facet == "page":
+                scores[int(value)] = float(number)
+            else:
+                counts.setdefault(facet, {})[value] = int(number)
+        snippets = self._snippets(terms, list(scores)) if has_text else {}
+        hits = self._hits([(pk, snippets.get(pk)) for pk in scores], request)
+        # The same order as the SQL's ORDER BY (a UNION's row order is not guaranteed).
+        by_relevance = has_text and request.sort == "relevance"
+        hits.sort(key=lambda hit: (-scores[hit.id] if by_relevance else 0,
+                                   -hit.published_at.timestamp(), -hit.id))
+        results = SearchResults(request=request, hits=hits, total=total, backend=self.name,
+                                facets=build_facets(request, counts))
+        if total == 0 and has_text:
             results.suggestion = self.suggest(principal, request)
         return results
 
-    def _ranked_page(self, filtered, request, offset):
-        """[(id, snippet)] for one page, best match first."""
-        terms = list(request.terms)
-        # The ORM compiles the filters (access, facets) with their parameters kept apart.
-        inner_sql, inner_params = filtered.values("pk").query.sql_with_params()
+    def _snippets(self, terms, ids) -> dict[int, str]:
+        """Highlighted passages for the page's hits only (body first, else summary)."""
+        if not ids:
+            return {}
+        marks = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+        placeholders = ", ".join(["%s"] * len(ids))
         if self.vendor == "postgresql":
-            text = self._websearch_text(terms)
             sql = (
-                "SELECT e.id, ts_headline('english', e.body, q.query, %s) "  # noqa: S608
+                "SELECT e.id, ts_headline('english', e.body, q.query, %s), "
+                "ts_headline('english', e.summary, q.query, %s) "
                 "FROM search_searchentry e, websearch_to_tsquery('english', %s) AS q(query) "
-                f"WHERE e.id IN ({inner_sql}) "
-                "ORDER BY ts_rank_cd(e.search_vector, q.query, 32) DESC, e.published_at DESC "
-                "LIMIT %s OFFSET %s"
+                f"WHERE e.id IN ({placeholders})"
             )
-            options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
-                       "MinWords=12, MaxFragments=2, FragmentDelimiter= … ")
-            params = [options, text, *inner_params, request.per_page, offset]
+            options = marks + "MinWords=12, MaxFragments=2, FragmentDelimiter= … "
+            params = [options, options, self._websearch_text(terms), *ids]
         else:
             sql = (
-                "SELECT e.id, snippet(search_fts, 2, %s, %s, '…', %s), "  # noqa: S608
-                "snippet(search_fts, 1, %s, %s, '…', %s) "
-                "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s AND e.id IN ({inner_sql}) "
-                "ORDER BY bm25(search_fts, 10.0, 4.0, 1.0), e.published_at DESC "
-                "LIMIT %s OFFSET %s"
+                "SELECT rowid, snippet(search_fts, 2, %s, %s, '…', %s), "
+                "snippet(search_fts, 1, %s, %s, '…', %s) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
             )
-            marks = [MARK_START, MARK_END, SNIPPET_WORDS]
-            params = [*marks, *marks, self._fts5_expression(terms), *inner_params,
-                      request.per_page, offset]
+            snippet_marks = [MARK_START, MARK_END, SNIPPET_WORDS]
+            params = [*snippet_marks, *snippet_marks, self._fts5_expression(terms) or '""',
+                      *ids]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        page = []
-        for row in rows:
-            snippets = [s for s in row[1:] if s and MARK_START in s]
-            page.append((row[0], snippets[0] if snippets else None))
-        return page
+            found = {}
+            for entry_id, *candidates in cursor.fetchall():
+                marked = [c for c in candidates if c and MARK_START in c]
+                if marked:
+                    found[entry_id] = marked[0]
+        return found
 
     def _hits(self, page, request) -> list[Hit]:
         entries = (SearchEntry.objects.filter(pk__in=[pk for pk, _ in page])
@@ -206,7 +270,7 @@ class DatabaseBackend:
                 continue
             inner, inner_params = (SearchEntry.objects.filter(match, pk__in=ids)
                                    .values("pk").query.sql_with_params())
-            parts.append(f"SELECT U.*, {index} FROM ({inner}) AS U")  # noqa: S608
+            parts.append(f"SELECT U.*, {index} FROM ({inner}) AS U")
             params += inner_params
         if parts:
             with connection.cursor() as cursor:
