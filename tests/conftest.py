@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -18,6 +19,12 @@ def skip_or_fail(reason):
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (required here: PORTAL_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (search caches vocabularies, Wagtail site roots)."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,10 @@ suggestions only ever count what the principal may see.
 """
 
 import difflib
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
@@ -20,6 +22,7 @@ from search.query import TYPES, SearchRequest, Term, parse_terms
 from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
 
 SNIPPET_WORDS = 30
+VOCABULARY_SECONDS = 300
 
 
 class DatabaseBackend:
@@ -329,10 +332,18 @@ class DatabaseBackend:
         return suggestion if match is not None and visible.filter(match).exists() else ""
 
     def _vocabulary(self, principal, limit=5000) -> set[str]:
-        """Words of the titles and summaries this principal may see (newest first, bounded)."""
-        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
-        words = set()
-        for title, summary in visible.order_by("-published_at").values_list(
-                "title", "summary")[:limit]:
-            words.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", f"{title} {summary}"))
-        return words
+        """Words of the titles and summaries this principal may see (newest first, bounded),
+        cached for a few minutes per set of grants: suggestions are checked against a real
+        search before they are shown, so a slightly old vocabulary is harmless."""
+        key = "search-vocabulary:" + hashlib.sha256(
+            repr(access.grants(principal)).encode()).hexdigest()
+
+        def build():
+            visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+            words = set()
+            for title, summary in visible.order_by("-published_at").values_list(
+                    "title", "summary")[:limit]:
+                words.update(re.findall(r"[^\W\d_]{3,}", f"{title} {summary}".lower()))
+            return words
+
+        return cache.get_or_set(key, build, VOCABULARY_SECONDS)
