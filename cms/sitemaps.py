@@ -19,6 +19,8 @@ class PortalSitemap(Sitemap):
 
         structure = Page.objects.live().type(
             HomePage, LibraryPage, OrganisationIndexPage, OrganisationPage, TopicIndexPage
+        ).exclude(  # organisations awaiting approval (or suspended) are not listed
+            pk__in=OrganisationPage.objects.exclude(organisation__status="approved")
         ).order_by("path")
         return list(structure) + list(visible_items(access.ANONYMOUS))
 

@@ -1,5 +1,6 @@
 """Error pages that say what went wrong in plain words, and the health check."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -26,7 +27,23 @@ def permission_denied(request, exception=None):
                   "You do not have permission to do that.")
 
 
+def could_hide_an_item(path: str) -> bool:
+    """Is ``path`` where a restricted item or document could be? (Below an organisation's page,
+    or a document download.)"""
+    from cms.models import OrganisationIndexPage
+
+    if path.startswith("/documents/"):
+        return True
+    directory = OrganisationIndexPage.objects.live().first()
+    prefix = directory.url if directory else None
+    return bool(prefix) and path.startswith(prefix) and path[len(prefix):].count("/") >= 2
+
+
 def page_not_found(request, exception=None):
+    # Anonymous visitors are sent to sign in for restricted items; sending them to sign in for
+    # missing ones too means a redirect never tells them that an item exists.
+    if not request.user.is_authenticated and could_hide_an_item(request.path):
+        return redirect_to_login(request.get_full_path())
     message = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]

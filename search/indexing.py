@@ -74,6 +74,22 @@ def sync_item(page_id: int) -> str:
     return "indexed"
 
 
+def apply_access_now(page_id: int) -> None:
+    """Bring an entry's access fields up to date (or remove it) at once, so search never shows
+    an item to its old audience while the full re-index waits in the queue."""
+    page = _live_item(page_id)
+    entry = SearchEntry.objects.filter(pk=page_id).first()
+    if entry is None:
+        return
+    if page is None:
+        entry.delete()
+        return
+    SearchEntry.objects.filter(pk=page_id).update(
+        tlp=page.tlp, owner_id=page.owner_id, source_organisation_id=page.source_organisation_id)
+    entry.recipient_organisations.set(page.recipient_organisations.all())
+    entry.recipient_users.set(page.recipient_users.all())
+
+
 def rebuild(batch_size=500, progress=None) -> int:
     """Re-index every live item in bulk; ``progress(done, total)`` is called per batch."""
     from cms.models import ItemPage

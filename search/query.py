@@ -107,15 +107,15 @@ class SearchRequest:
             for value in chosen[attr]:
                 if not SLUG.fullmatch(value):
                     raise InvalidSearch(f"“{value[:40]}” is not a valid {cls.PARAMS[attr]}.")
-        try:
-            chosen["years"] = tuple(int(v) for v in chosen["years"])
-        except ValueError:
-            raise InvalidSearch("A year must be a number such as 2025.") from None
+        if not all(v.isascii() and v.isdigit() and 1900 <= int(v) <= 2100
+                   for v in chosen["years"]):
+            raise InvalidSearch("A year must be a number such as 2025.")
+        chosen["years"] = tuple(int(v) for v in chosen["years"])
         sort = one("sort", "relevance")
         if sort not in SORTS:
             raise InvalidSearch("Sort by relevance or newest.")
         page = one("page", "1")
-        if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= MAX_PAGE:
             raise InvalidSearch(f"There is no page {page[:20]} of these results.")
         return cls(text=text, sort=sort, page=int(page), terms=tuple(parse_terms(text)),
                    **chosen)

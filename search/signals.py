@@ -13,9 +13,14 @@ from cms.models import ItemPage
 
 
 def queue(page_id: int) -> None:
+    from search.indexing import apply_access_now
     from search.tasks import index_item
 
-    transaction.on_commit(lambda: index_item.delay(page_id))
+    def after_commit():
+        apply_access_now(page_id)  # narrowing access never waits for the queue
+        index_item.delay(page_id)
+
+    transaction.on_commit(after_commit)
 
 
 def _is_item(instance) -> bool:

@@ -122,3 +122,12 @@ def test_moving_an_item_moves_its_source_organisation(world):
     assert item.source_organisation == world.orgs["other"]
     assert access.can_view(principal(world, "other_member"), item)
     assert not access.can_view(principal(world, "source_member"), item)
+
+
+def test_anonymous_visitors_cannot_tell_restricted_from_missing_items(client_for, world):
+    client = client_for("anonymous")
+    restricted = client.get(world.items[TLP.RED].url)
+    missing = client.get(world.items[TLP.RED].url.rstrip("/") + "-nope/")
+    assert restricted.status_code == missing.status_code == 302
+    assert client.get("/documents/999999/nothing.txt").status_code == 302
+    assert client.get("/no/such/page/").status_code == 404  # elsewhere, a plain 404

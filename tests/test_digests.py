@@ -258,3 +258,44 @@ def test_preview_shows_the_next_digest(client, world):
     body = client.get(reverse("digest-preview", args=["daily"])).content.decode()
     assert "Matrix amber_strict marker" in body and "Matrix red marker" not in body
     assert client.get(reverse("digest-preview", args=["hourly"])).status_code == 404
+
+
+def test_subscribing_to_a_search_keeps_filters_the_form_does_not_show(client, world):
+    client.force_login(world.users["other_member"])
+    query = "?q=matrix&tlp=green&year=2026"
+    response = client.post(reverse("subscription-new") + query, {
+        "name": "Green matrix", "frequency": "daily", "active": "on", "text": "matrix",
+    })
+    assert response.status_code == 302
+    request = Subscription.objects.get(name="Green matrix").search_request
+    assert (request.text, request.labels, request.years) == ("matrix", ("green",), (2026,))
+
+
+def test_temporary_refusals_are_retried_not_failed(world, run, settings):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    class Greylisting(EmailBackend):
+        def send_messages(self, messages):
+            raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (451, b"Try later")})
+
+    settings.EMAIL_BACKEND = f"{__name__}.Greylisting"
+    globals()["Greylisting"] = Greylisting
+    subscribe(world.users["other_member"])
+    (chunk,) = runs.fan_out(run)
+    with pytest.raises(TransientSendError):
+        deliver_chunk(run.pk, chunk)
+    assert Delivery.objects.get(run=run).status == DeliveryStatus.PENDING
+
+
+def test_an_outcome_is_recorded_only_under_the_attempt_s_own_claim(world, run):
+    from portal.digests.sending import _claim, _record
+
+    subscribe(world.users["other_member"])
+    (chunk,) = runs.fan_out(run)
+    claim, held = _claim(run, chunk)
+    # The sweep released it and another attempt took it over meanwhile.
+    Delivery.objects.filter(run=run).update(status=DeliveryStatus.SENDING, claim="other")
+    _record(run, claim, held, DeliveryStatus.SENT)
+    assert Delivery.objects.get(run=run).status == DeliveryStatus.SENDING

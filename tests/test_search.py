@@ -286,3 +286,15 @@ def test_publishing_succeeds_while_the_engine_is_down(
     # The database entry is written first, so the fallback search already finds it.
     results = run(access.ANONYMOUS, "q=engine+down")
     assert results.notice and titles(results) == ["Published while the engine is down"]
+
+
+def test_a_stricter_label_reaches_search_before_the_queue_runs(world, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from search import tasks
+
+    monkeypatch.setattr(tasks.index_item, "delay", lambda page_id: None)  # a stalled queue
+    item = world.items[TLP.CLEAR]
+    with django_capture_on_commit_callbacks(execute=True):
+        item.tlp = TLP.RED
+        item.save_revision().publish(skip_permission_checks=True)
+    assert "Matrix clear marker" not in titles(run(access.ANONYMOUS, "q=matrix"))

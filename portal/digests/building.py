@@ -7,6 +7,7 @@ items are then chosen in Python with the access policy's predicate. Whatever doe
 the subscriber (an item's facets, access fields, URL) is worked out once per item.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,6 +17,9 @@ from django.contrib.auth import get_user_model
 from portal import access
 from portal.tlp import TLP
 from search.engines import get_backend
+from search.query import InvalidSearch
+
+log = logging.getLogger(__name__)
 
 GROUP_ORDER = ["guidance", "case-studies", "standards", "scenarios"]
 ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
@@ -128,7 +132,10 @@ def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
     for subscription in Subscription.objects.filter(
         user_id__in=[u.pk for u in users], frequency=frequency, active=True
     ):
-        subscriptions[subscription.user_id].append(subscription.search_request)
+        try:
+            subscriptions[subscription.user_id].append(subscription.search_request)
+        except InvalidSearch as error:  # saved before a type or label was withdrawn
+            log.warning("Skipping subscription %s: %s", subscription.pk, error)
     candidates = new_items(window_start, window_end)
     texts = sorted({r.text for rs in subscriptions.values() for r in rs if r.text})
     text_hits = (get_backend("database").match_texts(texts, [c.item.id for c in candidates])

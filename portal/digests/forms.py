@@ -36,7 +36,13 @@ class SubscriptionForm(forms.ModelForm):
     def __init__(self, *args, search_request: SearchRequest | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if search_request is None and self.instance.pk:
-            search_request = self.instance.search_request
+            try:
+                search_request = self.instance.search_request
+            except InvalidSearch:  # saved criteria that no longer parse: start afresh
+                search_request = None
+        # Filters the form does not show (TLP labels, years) are kept as they were.
+        self.kept = {"labels": search_request.labels if search_request else (),
+                     "years": search_request.years if search_request else ()}
         if search_request is not None and not self.is_bound:
             self.initial.update({
                 "text": search_request.text, "types": list(search_request.types),
@@ -51,8 +57,8 @@ class SubscriptionForm(forms.ModelForm):
         query = QueryDict(mutable=True)
         query["q"] = cleaned.get("text", "")
         for attr, param in SearchRequest.PARAMS.items():
-            values = cleaned.get(attr) or []
-            query.setlist(param, [getattr(v, "slug", v) for v in values])
+            values = cleaned.get(attr) or self.kept.get(attr) or []
+            query.setlist(param, [str(getattr(v, "slug", v)) for v in values])
         try:
             request = SearchRequest.from_params(query)
         except InvalidSearch as error:

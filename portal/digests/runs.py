@@ -17,6 +17,8 @@ from portal.digests.models import (
 )
 
 CHUNK_SIZE = 200
+# A sending attempt refreshes its claim every few messages (sending.HEARTBEAT_EVERY); one
+# that has not for this long belongs to a worker that died.
 STALE_AFTER = timedelta(minutes=15)
 
 

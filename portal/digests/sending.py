@@ -17,9 +17,15 @@ from portal.digests.models import Delivery, DeliveryStatus, DigestRun, Unsubscri
 
 log = logging.getLogger(__name__)
 
-# The recipient's server refused for good: retrying will not help.
-PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
-                    smtplib.SMTPDataError)
+REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+HEARTBEAT_EVERY = 20  # messages between refreshing the claim, so the sweep leaves it alone
+
+
+def is_permanent(error: smtplib.SMTPException) -> bool:
+    """A 5xx refusal of the recipient is final; 4xx (greylisting, full mailbox) is not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
 class TransientSendError(Exception):
@@ -72,8 +78,15 @@ def _claim(run, user_ids) -> tuple[str, list[int]]:
     return claim, sorted(held.values_list("user_id", flat=True))
 
 
-def _record(run, user_ids, status, **fields):
-    Delivery.objects.filter(run=run, user_id__in=user_ids).update(status=status, **fields)
+def _record(run, claim, user_ids, status, **fields):
+    """Record an outcome, only for deliveries this attempt still holds."""
+    Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING,
+                            user_id__in=user_ids).update(status=status, **fields)
+
+
+def _heartbeat(run, claim):
+    Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING).update(
+        claimed_at=timezone.now())
 
 
 def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
@@ -87,21 +100,26 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
         return counts
     digests = build_chunk(run.frequency, run.window_start, run.window_end, held)
     empty = set(held) - {digest.user.pk for digest in digests if digest.items}
-    _record(run, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
+    _record(run, claim, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
     counts["empty"] = len(empty)
     keys = unsubscribe_keys([d.user.pk for d in digests if d.items], run.frequency)
     try:
         with get_connection() as connection:
-            for digest in (d for d in digests if d.items):
+            for number, digest in enumerate(d for d in digests if d.items):
+                if number and number % HEARTBEAT_EVERY == 0:
+                    _heartbeat(run, claim)
                 user_id = digest.user.pk
                 try:
                     render_message(digest, keys[user_id], connection).send()
-                except PERMANENT_ERRORS as error:
-                    _record(run, [user_id], DeliveryStatus.FAILED, error=str(error)[:2000])
+                except REFUSALS as error:
+                    if not is_permanent(error):
+                        raise
+                    _record(run, claim, [user_id], DeliveryStatus.FAILED,
+                            error=str(error)[:2000])
                     counts["failed"] += 1
                     log.warning("Digest to user %s refused permanently: %s", user_id, error)
                     continue
-                _record(run, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
+                _record(run, claim, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
                         subject=digest.subject, item_ids=[item.id for item in digest.items],
                         error="")
                 counts["sent"] += 1

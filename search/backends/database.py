@@ -108,11 +108,7 @@ class DatabaseBackend:
             return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
         def related(attr, values):
-            through = getattr(SearchEntry, attr).through
-            target = getattr(SearchEntry, attr).field.related_model
-            column = getattr(SearchEntry, attr).field.m2m_reverse_name()
-            sql = (f"m.id IN (SELECT t.searchentry_id FROM {through._meta.db_table} t "
-                   f"JOIN {target._meta.db_table} x ON x.id = t.{column} "
+            sql = (f"m.id IN (SELECT m.id FROM m {self._join_taxonomy(attr)} "
                    f"WHERE x.slug IN ({', '.join(['%s'] * len(values))}))")
             return sql, list(values)
 
@@ -158,6 +154,7 @@ class DatabaseBackend:
         return parts
 
     def _join_taxonomy(self, attr):
+        """Joins CTE ``m`` to a taxonomy (topics or audiences) as ``x``."""
         through = getattr(SearchEntry, attr).through
         target = getattr(SearchEntry, attr).field.related_model
         column = getattr(SearchEntry, attr).field.m2m_reverse_name()
@@ -322,7 +319,8 @@ class DatabaseBackend:
                 fixed.append(close[0] if close else word)
                 changed |= bool(close)
             text = " ".join(fixed)
-            words.append(f'"{text}"' if term.is_phrase else text)
+            text = f'"{text}"' if term.is_phrase else text
+            words.append(f"-{text}" if term.negated else text)
         if not changed:
             return ""
         suggestion = " ".join(words)
