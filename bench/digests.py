@@ -90,7 +90,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -98,32 +97,30 @@ import time
 import traceback
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
-HOST = "127.0.0.1"
+from common import (
+    BENCH_DIR,
+    HOST,
+    LOOPBACK_NAMES,
+    PORTAL_SETTINGS_ENV,
+    ROOT,
+    SEED,
+    cpu_description,
+    free_port,
+    load_average,
+    log,
+    redact,
+)
+
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_digests"
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", ""}
 TARGET_RATIO = 3.0
-SEED = 20250601
 MAX_SUBSCRIBERS = 1_000_000
 MAX_ITEMS = 10_000
 BATCH = 1000
 BASE_URL = "https://portal.example.org"
 PROJECT_PACKAGES = ("portal/", "cms/", "search/")
 
-# Settings the portal reads from the environment: none leaks in from the caller's shell.
-PORTAL_SETTINGS_ENV = [
-    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "DIGEST_RETRY_BACKOFF",
-    "ELASTICSEARCH_INDEX", "ELASTICSEARCH_URL", "EMAIL_BACKEND", "EMAIL_HOST",
-    "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER", "EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS",
-    "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL", "PORTAL_VAR_DIR", "REDIS_URL",
-    "SEARCH_BACKEND", "SECRET_KEY", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-    "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE",
-    "STATIC_ROOT", "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
-]
 
 # The synthetic data.
 SUBSCRIBED_TOPICS = ["supply-chain", "vulnerability-disclosure", "incident-response",
@@ -140,10 +137,6 @@ TLP_MIX = [("clear", 45), ("green", 37), ("amber", 12), ("amber_strict", 3), ("r
 
 class SetupError(Exception):
     """The environment could not be prepared."""
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 # --- the SMTP server, in a child process ---------------------------------------------------
@@ -177,12 +170,6 @@ def smtp_server_main(port, messages, recipients, size, ready, stop) -> None:
         stop.wait()
     finally:
         controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 class SmtpServer:
@@ -305,30 +292,6 @@ def pg_recreate(url: str, create: bool = True) -> None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
         raise SetupError(f"cannot prepare PostgreSQL database {name}: {exc}") from exc
-
-
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):  # pragma: no cover - not on Unix
-        return "n/a"
-
-
-def cpu_description() -> str:
-    total = os.cpu_count() or 0
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        usable = total
-    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
 
 
 def package_version(name: str) -> str:

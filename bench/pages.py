@@ -58,7 +58,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -68,23 +67,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]", ""}
+from common import (
+    HOST,
+    LOOPBACK_NAMES,
+    PORTAL_SETTINGS_ENV,
+    ROOT,
+    cpu_description,
+    free_port,
+    load_average,
+    log,
+    percentile,
+    redact,
+)
+
 MAX_CONCURRENCY = 256
 MAX_SECONDS = 600
 REQUEST_TIMEOUT = 10.0
 
-# Settings the portal reads from the environment: none leaks in from the caller's shell.
-PORTAL_SETTINGS_ENV = [
-    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "EMAIL_BACKEND",
-    "EMAIL_HOST", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER", "EMAIL_PORT", "EMAIL_USE_SSL",
-    "EMAIL_USE_TLS", "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL", "PORTAL_VAR_DIR", "REDIS_URL",
-    "SECRET_KEY", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_HSTS_SECONDS",
-    "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE", "STATIC_ROOT",
-    "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
-]
 
 INFO_SNIPPET = """
 import json
@@ -171,10 +170,6 @@ class Result:
         return self.requests / self.seconds if self.seconds > 0 else 0.0
 
 
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 def tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -209,14 +204,6 @@ def server_env(tmp: Path, database_url: str | None, conn_max_age: int | None) ->
         env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
     (tmp / "var").mkdir(parents=True, exist_ok=True)
     return env
-
-
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return parts._replace(netloc=netloc).geturl()
-    return url
 
 
 def check_loopback_database(url: str) -> None:
@@ -307,12 +294,6 @@ def prepare(env: dict, logfile: Path) -> dict:
 # --- server ----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
@@ -397,13 +378,6 @@ class Gunicorn:
 
 
 # --- load generators -------------------------------------------------------------------------
-
-
-def percentile(sorted_values: list[float], pct: float) -> float | None:
-    if not sorted_values:
-        return None
-    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[rank]
 
 
 class PythonGenerator:
@@ -561,15 +535,6 @@ def report(results: list[Result], meta: dict) -> str:
     return "\n".join(lines + ([""] + notes if notes else []))
 
 
-def cpu_description() -> str:
-    total = os.cpu_count() or 0
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        usable = total
-    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
-
-
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -622,15 +587,8 @@ def choose_generator(args: argparse.Namespace, tmp: Path):
     return PythonGenerator(args.concurrency)
 
 
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1/5/15 min)"
-    except (AttributeError, OSError):  # pragma: no cover - not on Unix
-        return "n/a"
-
-
 def benchmark(args: argparse.Namespace, tmp: Path) -> int:
-    loadavg = load_average()  # other work on the machine skews the numbers: say so
+    loadavg = load_average() + " (1/5/15 min)"  # other work on the machine skews numbers
     logfile = tmp / "bench.log"
     if args.database_url:
         check_loopback_database(args.database_url)

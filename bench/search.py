@@ -81,31 +81,29 @@ import time
 from pathlib import Path
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
+from common import (
+    BENCH_DIR,
+    LOOPBACK_NAMES,
+    PORTAL_SETTINGS_ENV,
+    ROOT,
+    SEED,
+    cpu_description,
+    load_average,
+    log,
+    percentile,
+    redact,
+)
+
 PG_DATABASE = "portal_bench_search"
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", ""}
 TARGETS_AT = 100_000
 TARGETS_MS = {"postgres": 150.0, "sqlite": 300.0}
 DB_TITLES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-SEED = 20250601
 BATCH = 1000
 SINGLE_WRITES = 500
 SINGLE_ID_BASE = 1_000_000_000
 MAX_SIZE = 5_000_000
 
-# Settings the portal reads from the environment: none leaks in from the caller's shell.
-PORTAL_SETTINGS_ENV = [
-    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "ELASTICSEARCH_INDEX",
-    "ELASTICSEARCH_URL", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER",
-    "EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS", "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL",
-    "PORTAL_VAR_DIR", "REDIS_URL", "SEARCH_BACKEND", "SECRET_KEY",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_HSTS_SECONDS",
-    "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE", "STATIC_ROOT",
-    "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
-]
 
 # --- the synthetic library -------------------------------------------------------------------
 
@@ -206,18 +204,6 @@ PREFIXES = ["ex", "sec", "vuln", "inc", "su", "trai", "dis", "whis"]
 
 class SetupError(Exception):
     """The environment could not be prepared."""
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(sorted_values: list[float], pct: float) -> float | None:
-    """Nearest-rank percentile of an already sorted list."""
-    if not sorted_values:
-        return None
-    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[rank]
 
 
 def summary_ms(seconds: list[float]) -> dict:
@@ -664,13 +650,6 @@ def pg_recreate(server_url: str, create: bool = True) -> None:
         raise SetupError(f"cannot prepare PostgreSQL database {PG_DATABASE}: {exc}") from exc
 
 
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
-    return url
-
-
 def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
     workdir = tmp / database
     workdir.mkdir()
@@ -694,22 +673,6 @@ def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
                        else f"fresh file in {workdir / 'var'}" if args.keep
                        else "fresh file in a temporary PORTAL_VAR_DIR")
     return result
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):  # pragma: no cover - not on Unix
-        return "n/a"
-
-
-def cpu_description() -> str:
-    total = os.cpu_count() or 0
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        usable = total
-    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
 
 
 def versions() -> dict:

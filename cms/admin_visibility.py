@@ -4,7 +4,6 @@ Wagtail's explorer, page chooser and search know nothing of TLP. An editor sees 
 admin when the access policy lets them see it on the site, or when they may edit it.
 """
 
-from django.db.models import Q
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from portal import access
@@ -22,7 +21,4 @@ def admin_visible_pages(pages, user):
     hidden_items = ItemPage.objects.exclude(access.visible_q(principal)).exclude(
         pk__in=editable.values("pk")
     )
-    return pages.exclude(Q(pk__in=hidden_items.values("pk")))
-
-
-
+    return pages.exclude(pk__in=hidden_items.values("pk"))

@@ -1,0 +1,70 @@
+"""What the benchmark scripts share: where things are, which settings they keep out of the
+environment, and small helpers for reporting the machine they ran on."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+HOST = "127.0.0.1"
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]", ""}
+SEED = 20250601
+
+# Settings the portal reads from the environment: none leaks in from the caller's shell.
+PORTAL_SETTINGS_ENV = [
+    "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_CONN_MAX_AGE", "DATABASE_URL", "DEBUG", "DEFAULT_FROM_EMAIL", "DIGEST_RETRY_BACKOFF",
+    "ELASTICSEARCH_INDEX", "ELASTICSEARCH_URL", "EMAIL_BACKEND", "EMAIL_HOST",
+    "EMAIL_HOST_PASSWORD", "EMAIL_HOST_USER", "EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS",
+    "LOG_LEVEL", "MEDIA_ROOT", "PORTAL_BASE_URL", "PORTAL_VAR_DIR", "REDIS_URL",
+    "SEARCH_BACKEND", "SECRET_KEY", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE",
+    "STATIC_ROOT", "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
+]
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def redact(url: str) -> str:
+    """The URL with any password masked, for printing."""
+    parts = urlsplit(url)
+    if parts.password:
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+    return url
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def percentile(sorted_values: list[float], pct: float) -> float | None:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return None
+    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[rank]
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):  # pragma: no cover - not on Unix
+        return "n/a"
+
+
+def cpu_description() -> str:
+    total = os.cpu_count() or 0
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        usable = total
+    return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
