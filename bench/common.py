@@ -4,6 +4,7 @@ environment, and small helpers for reporting the machine they ran on."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sys
 from pathlib import Path
@@ -26,6 +27,30 @@ PORTAL_SETTINGS_ENV = [
     "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SERVER_EMAIL", "SESSION_COOKIE_SECURE",
     "STATIC_ROOT", "USE_X_FORWARDED_PROTO", "DJANGO_SETTINGS_MODULE",
 ]
+
+
+def portal_env(tmp: Path, database_url: str | None = None, **overrides: str) -> dict:
+    """The caller's environment without any portal setting, plus production-like settings for a
+    throwaway run in ``tmp``; ``overrides`` add or replace settings."""
+    env = {k: v for k, v in os.environ.items() if k not in PORTAL_SETTINGS_ENV}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PORTAL_VAR_DIR": str(tmp / "var"),
+        "MEDIA_ROOT": str(tmp / "var" / "media"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "SEARCH_BACKEND": "database",
+        # Nothing may leave the machine: e-mail stays in memory unless a script says otherwise.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+        **overrides,
+    })
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    return env
 
 
 def log(message: str) -> None:

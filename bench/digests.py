@@ -87,7 +87,6 @@ import platform
 import pstats
 import random
 import re
-import secrets
 import shutil
 import signal
 import statistics
@@ -110,6 +109,7 @@ from common import (
     free_port,
     load_average,
     log,
+    portal_env,
     redact,
 )
 
@@ -227,27 +227,15 @@ class SmtpServer:
 
 
 def configure_env(tmp: Path, database_url: str | None, smtp_port: int) -> None:
-    for name in PORTAL_SETTINGS_ENV:
+    env = portal_env(
+        tmp, database_url, CELERY_TASK_ALWAYS_EAGER="1",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST=HOST,
+        EMAIL_PORT=str(smtp_port), DEFAULT_FROM_EMAIL="digests@portal.example.org",
+        PORTAL_BASE_URL=BASE_URL, LOG_LEVEL="WARNING",
+    )
+    for name in PORTAL_SETTINGS_ENV:  # this process runs Django itself
         os.environ.pop(name, None)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PORTAL_VAR_DIR": str(tmp / "var"),
-        "MEDIA_ROOT": str(tmp / "var" / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "SEARCH_BACKEND": "database",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": HOST,
-        "EMAIL_PORT": str(smtp_port),
-        "DEFAULT_FROM_EMAIL": "digests@portal.example.org",
-        "PORTAL_BASE_URL": BASE_URL,
-        "LOG_LEVEL": "WARNING",
-    })
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
+    os.environ.update(env)
     (tmp / "var").mkdir(parents=True, exist_ok=True)
 
 

@@ -55,7 +55,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -70,13 +69,13 @@ from urllib.parse import urlsplit
 from common import (
     HOST,
     LOOPBACK_NAMES,
-    PORTAL_SETTINGS_ENV,
     ROOT,
     cpu_description,
     free_port,
     load_average,
     log,
     percentile,
+    portal_env,
     redact,
 )
 
@@ -181,28 +180,11 @@ def tail(path: Path, lines: int = 40) -> str:
 
 
 def server_env(tmp: Path, database_url: str | None, conn_max_age: int | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in PORTAL_SETTINGS_ENV}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "PORTAL_VAR_DIR": str(tmp / "var"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "var" / "media"),
-        # Nothing may leave the machine: e-mail stays in memory.
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    })
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    # Plain HTTP on loopback: secure cookies and HTTPS redirects would break the requests.
+    env = portal_env(tmp, database_url, SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
+                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0")
     if conn_max_age is not None:
         env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
-    (tmp / "var").mkdir(parents=True, exist_ok=True)
     return env
 
 

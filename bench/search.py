@@ -68,10 +68,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
-import secrets
 import shutil
 import signal
 import subprocess
@@ -84,13 +82,13 @@ from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 from common import (
     BENCH_DIR,
     LOOPBACK_NAMES,
-    PORTAL_SETTINGS_ENV,
     ROOT,
     SEED,
     cpu_description,
     load_average,
     log,
     percentile,
+    portal_env,
     redact,
 )
 
@@ -600,24 +598,7 @@ class Worker:
 
 
 def worker_env(tmp: Path, database_url: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in PORTAL_SETTINGS_ENV}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PORTAL_VAR_DIR": str(tmp / "var"),
-        "MEDIA_ROOT": str(tmp / "var" / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "SEARCH_BACKEND": "database",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    })
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    (tmp / "var").mkdir(parents=True, exist_ok=True)
-    return env
+    return portal_env(tmp, database_url, LOG_LEVEL="WARNING")
 
 
 def pg_connect_args(server_url: str) -> dict:
