@@ -379,6 +379,7 @@ class Worker:
         """One SearchEntry (unsaved) and its many-to-many ids."""
         from datetime import timedelta
 
+        from search.indexing import id_key
         from search.models import SearchEntry
         from search.query import TYPES
 
@@ -395,9 +396,12 @@ class Worker:
             owner_id=rng.choice(self.users).pk if rng.random() < 0.7 else None,
             version=f"bench-{pk:x}",
         )
+        topics = rng.sample(self.topic_ids, rng.randint(1, 2))
+        audiences = rng.sample(self.audience_ids, rng.randint(0, 2))
+        entry.topic_ids, entry.audience_ids = id_key(topics), id_key(audiences)
         relations = {
-            "topics": rng.sample(self.topic_ids, rng.randint(1, 2)),
-            "audiences": rng.sample(self.audience_ids, rng.randint(0, 2)),
+            "topics": topics,
+            "audiences": audiences,
             "recipient_organisations": (
                 [o.pk for o in rng.sample(self.orgs, rng.randint(1, 2))] if tlp == "amber"
                 else []),

@@ -14,6 +14,6 @@ app.autodiscover_tasks()
 def make_embedded_broker_folders(sender, **kwargs):
     """The embedded file broker (no REDIS_URL) needs its folders before a worker starts."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

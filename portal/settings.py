@@ -192,6 +192,8 @@ if not REDIS_URL:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # Exchange tables; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -227,6 +229,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND not in ("database", "elasticsearch"):
     raise ImproperlyConfigured("SEARCH_BACKEND must be database or elasticsearch")
+# The database backend counts facets exactly while a search has at most this many entries to
+# look at, and on a uniform sample of about SEARCH_SAMPLE_SIZE of them beyond (the counts are
+# then shown as approximate). 0 counts exactly always.
+SEARCH_EXACT_COUNT_LIMIT = env_int("SEARCH_EXACT_COUNT_LIMIT", 10_000) or None
+SEARCH_SAMPLE_SIZE = env_int("SEARCH_SAMPLE_SIZE", 5_000)
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "portal-items")
 if SEARCH_BACKEND == "elasticsearch" and not ELASTICSEARCH_URL:

@@ -24,6 +24,11 @@ def fingerprint(page, topic_ids, audience_ids, org_ids, user_ids) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def id_key(ids) -> str:
+    """A facet key: sorted ids, comma-separated (SearchEntry.topic_ids)."""
+    return ",".join(str(pk) for pk in sorted(ids))
+
+
 def entry_for(page):
     """The entry for a live item, with its many-to-many ids (not saved)."""
     page = page.specific
@@ -38,6 +43,7 @@ def entry_for(page):
         source_organisation_id=page.source_organisation_id,
         organisation_kind=page.source_organisation.kind,
         published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,
+        topic_ids=id_key(topic_ids), audience_ids=id_key(audience_ids),
         version=fingerprint(page, topic_ids, audience_ids, org_ids, user_ids),
     )
     return entry, {"topics": topic_ids, "audiences": audience_ids,

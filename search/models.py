@@ -8,6 +8,7 @@ generated tsvector column on PostgreSQL (see migration 0002).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from portal.tlp import TLP
 
@@ -27,6 +28,14 @@ class SearchEntry(models.Model):
     organisation_kind = models.CharField(max_length=20, db_index=True)
     topics = models.ManyToManyField("cms.Topic", related_name="+", blank=True)
     audiences = models.ManyToManyField("cms.Audience", related_name="+", blank=True)
+    # Facet keys: the sorted ids of the topics and audiences ("3,7"). Facet counts group the
+    # matches by these few combinations instead of joining every match to the m2m tables.
+    topic_ids = models.TextField(blank=True, default="")
+    audience_ids = models.TextField(blank=True, default="")
+    # A stable 1% bucket: a search matching very many entries counts its facets on a sample
+    # of buckets (search.backends.database).
+    sample = models.GeneratedField(expression=F("id") % 100,
+                                   output_field=models.SmallIntegerField(), db_persist=True)
     published_at = models.DateTimeField(db_index=True)
     year = models.PositiveSmallIntegerField(db_index=True)
     # Access fields, mirrored from the item (the same names, so the same filter applies).

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.tlp import TLP
-from search.query import SearchRequest
+from search.query import MAX_PAGE, SearchRequest
 
 # Backends wrap matches in these private-use characters; only highlight() turns them into HTML.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -80,6 +80,8 @@ class SearchResults:
     suggestion: str = ""
     backend: str = "database"
     notice: str = ""
+    # True when the total and facet counts are estimated from a sample of a very large match.
+    approximate: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -87,6 +89,8 @@ class SearchResults:
 
     @property
     def has_next(self) -> bool:
+        if self.approximate:  # an estimated total cannot say where the last page is
+            return len(self.hits) == self.request.per_page and self.request.page < MAX_PAGE
         return self.request.page < self.num_pages
 
     @property
@@ -95,7 +99,8 @@ class SearchResults:
 
     def as_dict(self) -> dict:
         return {
-            "query": self.request.text, "total": self.total, "page": self.request.page,
+            "query": self.request.text, "total": self.total,
+            "approximate": self.approximate, "page": self.request.page,
             "per_page": self.request.per_page, "num_pages": self.num_pages,
             "sort": self.request.sort, "suggestion": self.suggestion or None,
             "notice": self.notice or None,

@@ -7,13 +7,18 @@ suggestions only ever count what the principal may see.
 
 import difflib
 import hashlib
+import math
 import re
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import BooleanField, FloatField, Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, SmallIntegerField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
+from cms.models import Audience, Topic
 from portal import access
 from portal.organisations.models import Organisation
 from search.facets import build_facets
@@ -23,6 +28,15 @@ from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
 
 SNIPPET_WORDS = 30
 VOCABULARY_SECONDS = 300
+SAMPLE_BUCKETS = 100  # SearchEntry.sample is id % 100
+PHRASE_WORK = 4  # on PostgreSQL a phrase costs about this many word matches per candidate
+# Where a search looks, by backend: PostgreSQL's stored vectors and FTS5's column filters.
+PG_VECTORS = {None: "search_vector", "title": "title_vector", "title_summary": "rank_vector"}
+FTS5_COLUMNS = {"title": "title", "title_summary": "title summary"}
+# Facet -> the entry column it counts.
+FACET_COLUMNS = {"types": "kind", "organisation_kinds": "organisation_kind", "labels": "tlp",
+                 "years": "year", "organisations": "source_organisation_id",
+                 "topics": "topic_ids", "audiences": "audience_ids"}
 
 
 class DatabaseBackend:
@@ -74,134 +88,184 @@ class DatabaseBackend:
         return Q(pk__in=RawSQL(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
 
-    # -- one statement per search -------------------------------------------------------------
-    def _matched_sql(self, principal, terms) -> tuple[str, list, bool]:
-        """SQL for the visible entries matching ``terms``, with a relevance score: the columns
-        of CTE ``m``. The ORM compiles the access filter; the engine adds the match."""
-        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
-        columns = ["id", "kind", "organisation_kind", "source_organisation_id", "tlp", "year",
-                   "published_at"]
-        if not terms:
-            sql, params = visible.values(*columns).query.sql_with_params()
-            return f"SELECT v.*, 0.0 FROM ({sql}) v", list(params), False
+    # -- the page, the counts and the facets ------------------------------------------------
+    def _text(self, terms, within=None, loose=False) -> RawSQL:
+        """A condition: the entry matches ``terms`` in its title ("title"), title or summary
+        ("title_summary") or anywhere. ``loose`` matches a phrase's words anywhere and ignores
+        exclusions: what the index alone answers, for estimating work."""
+        if loose:
+            terms = [Term((word,)) for term in terms if not term.negated for word in term.words]
         if self.vendor == "postgresql":
-            text = self._websearch_text(terms)
-            # Unqualified columns are safe here: this query is never used as a subquery.
-            query = visible.annotate(score=RawSQL(
-                "ts_rank(rank_vector, websearch_to_tsquery('english', %s))", [text],
-                output_field=FloatField(),
-            )).filter(RawSQL("search_vector @@ websearch_to_tsquery('english', %s)", [text],
-                             output_field=BooleanField()))
-            sql, params = query.values(*columns, "score").query.sql_with_params()
-            return sql, list(params), True
-        sql, params = visible.values(*columns).query.sql_with_params()
+            # The column comes from PG_VECTORS; the text is a parameter.
+            return RawSQL(f"{PG_VECTORS[within]} @@ websearch_to_tsquery('english', %s)",  # noqa: S611
+                          [self._websearch_text(terms) or '""'], output_field=BooleanField())
         expression = self._fts5_expression(terms) or '""'
-        return (
-            "SELECT v.*, -bm25(search_fts, 10.0, 4.0, 1.0) "
-            f"FROM search_fts JOIN ({sql}) v ON v.id = search_fts.rowid "
-            "WHERE search_fts MATCH %s", [*params, expression], True,
-        )
+        if within:
+            expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
+        return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                      [expression], output_field=BooleanField())
+
+    def _matches(self, principal, terms, **text):
+        """The visible entries matching ``terms``; the ORM compiles the access policy."""
+        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+        return visible.filter(self._text(terms, **text)) if terms else visible
 
     def _conditions(self, request: SearchRequest) -> dict[str, tuple[str, list]]:
-        """Each chosen facet as a condition on CTE ``m``."""
+        """Each chosen facet as SQL on the entries' own column names, so it applies both to
+        the entries table and to CTE ``m``."""
         def among(column, values):
             return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
-        def related(attr, values):
-            sql = (f"m.id IN (SELECT m.id FROM m {self._join_taxonomy(attr)} "
-                   f"WHERE x.slug IN ({', '.join(['%s'] * len(values))}))")
-            return sql, list(values)
-
         conditions = {}
-        for attr, column in (("types", "m.kind"), ("organisation_kinds", "m.organisation_kind"),
-                             ("labels", "m.tlp"), ("years", "m.year")):
-            if getattr(request, attr):
-                conditions[attr] = among(column, getattr(request, attr))
-        if request.organisations:
-            sql, params = among("slug", request.organisations)
-            conditions["organisations"] = (
-                f"m.source_organisation_id IN (SELECT id FROM {Organisation._meta.db_table} "
-                f"WHERE {sql})", params)
-        for attr in ("topics", "audiences"):
-            if getattr(request, attr):
-                conditions[attr] = related(attr, getattr(request, attr))
+        for attr, column in FACET_COLUMNS.items():
+            values = getattr(request, attr)
+            if not values:
+                continue
+            if attr == "organisations":
+                sql, params = among("o.slug", values)
+                conditions[attr] = (f"{column} IN (SELECT o.id FROM "
+                                    f"{Organisation._meta.db_table} o WHERE {sql})", params)
+            elif attr in ("topics", "audiences"):
+                relation = getattr(SearchEntry, attr)
+                sql, params = among("x.slug", values)
+                conditions[attr] = (
+                    f"id IN (SELECT t.searchentry_id FROM {relation.through._meta.db_table} t "
+                    f"JOIN {relation.field.related_model._meta.db_table} x "
+                    f"ON x.id = t.{relation.field.m2m_reverse_name()} WHERE {sql})", params)
+            else:
+                conditions[attr] = among(column, values)
         return conditions
 
-    def _facet_parts(self, conditions) -> list[tuple[str, list]]:
-        """One GROUP BY per facet; each ignores its own condition, so its other options keep
-        their counts (choosing several values of one facet widens the search)."""
-        def where(skip=None):
-            chosen = [c for attr, c in conditions.items() if attr != skip]
-            sql = " AND ".join(c[0] for c in chosen) or "1 = 1"
-            return sql, [p for c in chosen for p in c[1]]
+    @staticmethod
+    def _where(conditions, skip=None) -> tuple[str, list]:
+        chosen = [c for attr, c in conditions.items() if attr != skip]
+        return (" AND ".join(c[0] for c in chosen) or "1 = 1",
+                [p for c in chosen for p in c[1]])
 
+    def _estimate(self, principal, terms) -> int:
+        """About how many entries a search must look at, from the 1% in sample bucket 0."""
+        return self._matches(principal, terms, loose=True).filter(sample=0).count() * \
+            SAMPLE_BUCKETS
+
+    def _buckets(self, principal, terms) -> int:
+        """How many of the 100 sample buckets to count: all of them while the work is small,
+        else enough for about SEARCH_SAMPLE_SIZE entries. On PostgreSQL a phrase is checked
+        against each candidate's stored text, so phrases count for more work."""
+        limit = settings.SEARCH_EXACT_COUNT_LIMIT
+        if limit is None:
+            return SAMPLE_BUCKETS
+        work = self._estimate(principal, terms)
+        if self.vendor == "postgresql" and any(t.is_phrase for t in terms):
+            work *= PHRASE_WORK
+        if work <= limit:
+            return SAMPLE_BUCKETS
+        return max(1, min(SAMPLE_BUCKETS, math.ceil(
+            SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work)))
+
+    def _counts(self, principal, terms, conditions, buckets) -> tuple[dict, int]:
+        """Facet counts and the total, in one statement over CTE ``m``: the visible entries
+        matching the text (in the first ``buckets`` sample buckets). Each facet ignores its
+        own condition, so its other options keep their counts (several values of one facet
+        widen the search)."""
+        matches = self._matches(principal, terms)
+        if buckets < SAMPLE_BUCKETS:
+            matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
+        sql, params = matches.values("id", *FACET_COLUMNS.values()).query.sql_with_params()
         parts = []
-        for attr, column, join in (
-            ("types", "m.kind", ""),
-            ("organisation_kinds", "m.organisation_kind", ""),
-            ("labels", "m.tlp", ""),
-            ("years", "m.year", ""),
-            ("organisations", "o.slug",
-             f"JOIN {Organisation._meta.db_table} o ON o.id = m.source_organisation_id"),
-            ("topics", "x.slug", self._join_taxonomy("topics")),
-            ("audiences", "x.slug", self._join_taxonomy("audiences")),
-        ):
-            sql, params = where(attr)
-            parts.append((f"SELECT '{attr}', CAST({column} AS TEXT), COUNT(*) FROM m {join} "
-                          f"WHERE {sql} GROUP BY {column}", params))
-        sql, params = where()
-        parts.append((f"SELECT 'total', NULL, COUNT(*) FROM m WHERE {sql}", params))
-        return parts
-
-    def _join_taxonomy(self, attr):
-        """Joins CTE ``m`` to a taxonomy (topics or audiences) as ``x``."""
-        through = getattr(SearchEntry, attr).through
-        target = getattr(SearchEntry, attr).field.related_model
-        column = getattr(SearchEntry, attr).field.m2m_reverse_name()
-        return (f"JOIN {through._meta.db_table} t ON t.searchentry_id = m.id "
-                f"JOIN {target._meta.db_table} x ON x.id = t.{column}")
-
-    def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
-        """Totals, facet counts and the page's ids come from a single statement, in which the
-        matched, visible set is computed once (a materialised CTE)."""
-        terms = list(request.terms)
-        matched_sql, params, has_text = self._matched_sql(principal, terms)
-        conditions = self._conditions(request)
-        parts = self._facet_parts(conditions)
-        where = " AND ".join(c[0] for c in conditions.values()) or "1 = 1"
-        order = ("score DESC, published_at DESC, id DESC"
-                 if has_text and request.sort == "relevance" else "published_at DESC, id DESC")
-        offset = (request.page - 1) * request.per_page
-        parts.append((
-            f"SELECT 'page', CAST(id AS TEXT), score FROM (SELECT id, score FROM m "
-            f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s) p",
-            [*[p for c in conditions.values() for p in c[1]], request.per_page, offset],
-        ))
-        sql = (f"WITH m (id, kind, organisation_kind, source_organisation_id, tlp, year, "
-               f"published_at, score) AS MATERIALIZED ({matched_sql}) "
-               + " UNION ALL ".join(part for part, _ in parts))
+        for attr, column in FACET_COLUMNS.items():
+            where, where_params = self._where(conditions, skip=attr)
+            parts.append((f"SELECT '{attr}', CAST({column} AS TEXT), COUNT(*) FROM m "
+                          f"WHERE {where} GROUP BY {column}", where_params))
+        where, where_params = self._where(conditions)
+        parts.append((f"SELECT 'total', NULL, COUNT(*) FROM m WHERE {where}", where_params))
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *[p for _, ps in parts for p in ps]])
+            cursor.execute(f"WITH m AS MATERIALIZED ({sql}) "
+                           + " UNION ALL ".join(part for part, _ in parts),
+                           [*params, *[p for _, ps in parts for p in ps]])
             rows = cursor.fetchall()
-
+        scale = SAMPLE_BUCKETS / buckets
         counts: dict[str, dict] = {}
-        total, scores = 0, {}
+        total = 0
         for facet, value, number in rows:
             if facet == "total":
-                total = int(number)
-            elif facet == "page":
-                scores[int(value)] = float(number)
-            else:
-                counts.setdefault(facet, {})[value] = int(number)
-        snippets = self._snippets(terms, list(scores)) if has_text else {}
-        hits = self._hits([(pk, snippets.get(pk)) for pk in scores], request)
-        # The same order as the SQL's ORDER BY (a UNION's row order is not guaranteed).
-        by_relevance = has_text and request.sort == "relevance"
-        hits.sort(key=lambda hit: (-scores[hit.id] if by_relevance else 0,
-                                   -hit.published_at.timestamp(), -hit.id))
+                total = round(number * scale)
+                continue
+            options = counts.setdefault(facet, {})
+            # A topic or audience key ("3,7") counts for each of its ids.
+            keys = (value or "").split(",") if facet in ("topics", "audiences") else [value]
+            for key in filter(None, keys):
+                options[key] = options.get(key, 0) + number
+        counts = {facet: {value: round(n * scale) for value, n in options.items()}
+                  for facet, options in self._slugs(counts).items()}
+        return counts, total
+
+    @staticmethod
+    def _slugs(counts) -> dict:
+        """Facet counts keyed by slug where the rows hold ids."""
+        for facet, model in (("organisations", Organisation), ("topics", Topic),
+                             ("audiences", Audience)):
+            ids = counts.get(facet, {})
+            slugs = dict(model.objects.filter(pk__in=[int(pk) for pk in ids])
+                         .values_list("pk", "slug"))
+            counts[facet] = {slugs[int(pk)]: n for pk, n in ids.items() if int(pk) in slugs}
+        return counts
+
+    def _page(self, principal, request, terms, conditions) -> list[int]:
+        """The page's ids. Relevance ranks title matches first, then title-or-summary matches,
+        then the rest, newest first within each: each tier is an ordered scan that stops at
+        the page, so the page costs about the same however many entries match."""
+        where, where_params = self._where(conditions)
+        matches = self._matches(principal, terms).filter(  # values are parameters
+            RawSQL(where, where_params, output_field=BooleanField()))  # noqa: S611
+        if not terms or request.sort == "newest":
+            tiers = [matches]
+        else:
+            title = self._text(terms, within="title")
+            summary = self._text(terms, within="title_summary")
+            tiers = [matches.filter(title), matches.filter(summary).exclude(title),
+                     matches.exclude(summary)]
+        offset = (request.page - 1) * request.per_page
+        parts, params = [], []
+        for tier in tiers:
+            sql, tier_params = (tier.order_by("-published_at", "-id").values_list("id")
+                                [:offset + request.per_page].query.sql_with_params())
+            parts.append(f"SELECT * FROM ({sql}) p")
+            params += tier_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids[offset:offset + request.per_page]
+
+    @contextmanager
+    def _index_scans(self, terms):
+        """PostgreSQL's planner does not count the cost of reading a stored vector back from
+        out-of-line storage, and would rather scan every row than use the index for a common
+        word; the index answers without reading them."""
+        if self.vendor != "postgresql" or not terms:
+            yield
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+    def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
+        """Counts come from the whole match, or from a uniform sample of it when it is very
+        large (the results then say the numbers are approximate); the page is exact."""
+        terms = list(request.terms)
+        conditions = self._conditions(request)
+        with self._index_scans(terms):
+            buckets = self._buckets(principal, terms)
+            counts, total = self._counts(principal, terms, conditions, buckets)
+            page = self._page(principal, request, terms, conditions)
+        snippets = self._snippets(terms, page) if terms else {}
+        hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
+        approximate = buckets < SAMPLE_BUCKETS
+        if approximate:  # a sampled total can be lower than what the page already shows
+            total = max(total, (request.page - 1) * request.per_page + len(hits))
         results = SearchResults(request=request, hits=hits, total=total, backend=self.name,
-                                facets=build_facets(request, counts))
-        if total == 0 and has_text:
+                                facets=build_facets(request, counts), approximate=approximate)
+        if total == 0 and terms:
             results.suggestion = self.suggest(principal, request)
         return results
 
