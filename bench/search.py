@@ -528,7 +528,7 @@ class Worker:
             for _kind, params in encoded:
                 results = self.search_once(params)
                 hits.append({"total": results.total, "suggestion": results.suggestion,
-                             "shown": len(results.hits)})
+                             "approximate": results.approximate, "shown": len(results.hits)})
         by_kind: dict[str, list[float]] = {kind: [] for kind in QUERY_KINDS}
         by_query: list[list[float]] = [[] for _ in encoded]
         everything = []
@@ -729,13 +729,14 @@ def report(results: dict[str, dict], errors: dict[str, str], args: argparse.Name
             row += "".join(f" {ms(size['by_kind'][k]['p95']):>8}" for k in QUERY_KINDS)
             lines.append(row)
 
-    lines += ["", "queries (total results for the member, per database and size):"]
+    lines += ["", "queries (total results for the member, per database and size; \"about\": "
+              "counted on a sample, see SEARCH_EXACT_COUNT_LIMIT):"]
     for index, (kind, params) in enumerate(QUERIES):
         totals = []
         for result in results.values():
             for size in result["sizes"]:
                 hit = size["hits"][index]
-                text = f"{hit['total']:,}"
+                text = ("about " if hit.get("approximate") else "") + f"{hit['total']:,}"
                 if hit["suggestion"]:
                     text += f" (suggests {hit['suggestion']!r})"
                 totals.append(text)

@@ -1,6 +1,8 @@
 """The search contract on the database backend (SQLite FTS5 or PostgreSQL, whichever the suite
 runs on), the indexing pipeline, and the search page and API."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.http import QueryDict
@@ -121,6 +123,70 @@ def test_access_applies_to_totals_facets_and_suggestions(corpus, member, outside
     anonymous = run(access.ANONYMOUS, "q=diligence")
     labels = {o.value for f in anonymous.facets if f.name == "tlp" for o in f.options}
     assert labels == {"clear"}
+
+
+def test_ranking_tiers_title_then_summary_then_text(world, django_capture_on_commit_callbacks,
+                                                    member):
+    """Relevance: a title match first, then a summary match, then a match in the text only;
+    newest first within each (the body-only item is the newest, yet comes last)."""
+    org = world.orgs["other"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_item(org, TLP.CLEAR, "Quokka handling guide")
+        make_item(org, TLP.CLEAR, "Animal handling", summary="On the quokka and its kin.")
+        make_item(org, TLP.CLEAR, "Field notes",
+                  body=[{"type": "paragraph", "value": "<p>We met a quokka.</p>"}])
+    assert titles(run(member, "q=quokka")) == [
+        "Quokka handling guide", "Animal handling", "Field notes"]
+    assert titles(run(member, "q=quokka&sort=newest"))[0] == "Field notes"
+
+
+def probe_entries(world, count, tlp=TLP.CLEAR, first_id=900_000):
+    """Index entries written directly (as the benchmark does), ``count`` of them from id
+    ``first_id``, every other one a standard; all match the word "probe"."""
+    from django.utils import timezone
+
+    org = world.orgs["other"] if tlp in (TLP.CLEAR, TLP.GREEN) else world.orgs["recipient"]
+    now = timezone.now()
+    SearchEntry.objects.bulk_create([SearchEntry(
+        id=first_id + n, url=f"/probe/{n}/", title=f"Probe entry {n}", summary="", body="",
+        kind="standards" if n % 2 else "guidance", source_organisation=org,
+        organisation_kind=org.kind, published_at=now - timedelta(minutes=n), year=now.year,
+        tlp=tlp, version="probe") for n in range(count)])
+
+
+def test_very_large_matches_are_counted_on_a_sample(world, member, settings, client):
+    probe_entries(world, 400)
+    probe_entries(world, 300, tlp=TLP.RED, first_id=950_000)  # the member may see none
+    settings.SEARCH_EXACT_COUNT_LIMIT = None
+    exact = run(member, "q=probe")
+    assert (exact.total, exact.approximate) == (400, False)
+
+    # 400 entries to look at > 100: count buckets 0-24 (100 entries, 4 per bucket) times 4.
+    settings.SEARCH_EXACT_COUNT_LIMIT = 100
+    settings.SEARCH_SAMPLE_SIZE = 100
+    sampled = run(member, "q=probe")
+    assert sampled.approximate
+    assert sampled.total == 400  # the hidden RED entries are not in the sample either
+    facets = {facet.name: {o.value: o.count for o in facet.options} for facet in sampled.facets}
+    # The true split is 200/200; the sample holds 52 even and 48 odd ids (times 4).
+    assert facets["type"] == {"guidance": 208, "standards": 192}
+    assert facets["tlp"] == {"clear": 400}
+    # The page itself is never sampled: the newest matches, in order.
+    assert titles(sampled) == titles(exact) == [f"Probe entry {n}" for n in range(10)]
+    assert run(member, "q=probe&page=40").hits and sampled.has_next
+
+    body = client.get(reverse("search"), {"q": "probe"}).content.decode()
+    assert "about 400 results" in body and "numbers are estimated" in body
+    assert client.get(reverse("search-api"), {"q": "probe"}).json()["approximate"] is True
+
+
+def test_estimated_counts_read_as_estimates():
+    from search.templatetags.search_tags import count
+
+    assert count(75153) == "75,153"
+    assert count(75153, True) == "about 75,000"
+    assert count(1249, True) == "about 1,200"
+    assert count(37, True) == "about 37"
 
 
 def test_typo_suggestion(corpus, member):

@@ -78,7 +78,8 @@ def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), r
     parent = OrganisationPage.objects.get(organisation=org)
     if any(field.name == "body" for field in cls._meta.get_fields()):
         fields.setdefault("body", [{"type": "paragraph", "value": f"<p>Body of {title}.</p>"}])
-    page = cls(title=title, summary=f"Summary of {title}.", tlp=label, owner=owner, **fields)
+    fields.setdefault("summary", f"Summary of {title}.")
+    page = cls(title=title, tlp=label, owner=owner, **fields)
     parent.add_child(instance=page)
     page.topics.set(topics)
     page.audiences.set(audiences)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q, SmallIntegerField
+from django.db.models import BooleanField, SmallIntegerField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
@@ -30,6 +30,8 @@ SNIPPET_WORDS = 30
 VOCABULARY_SECONDS = 300
 SAMPLE_BUCKETS = 100  # SearchEntry.sample is id % 100
 PHRASE_WORK = 4  # on PostgreSQL a phrase costs about this many word matches per candidate
+# Facets whose values are slugs of these models, and ids in the entries.
+SLUG_MODELS = {"organisations": Organisation, "topics": Topic, "audiences": Audience}
 # Where a search looks, by backend: PostgreSQL's stored vectors and FTS5's column filters.
 PG_VECTORS = {None: "search_vector", "title": "title_vector", "title_summary": "rank_vector"}
 FTS5_COLUMNS = {"title": "title", "title_summary": "title summary"}
@@ -71,28 +73,13 @@ class DatabaseBackend:
             parts.append(f"-{text}" if term.negated else text)
         return " ".join(parts) if any(not t.negated for t in terms) else ""
 
-    def _matching(self, terms) -> Q | None:
-        """Q for entries matching ``terms``; None when there is no text to match."""
-        if not terms:
-            return None
-        if self.vendor == "postgresql":
-            text = self._websearch_text(terms)
-            if not text:
-                return Q(pk__in=[])
-            return Q(pk__in=RawSQL(
-                "SELECT id FROM search_searchentry "
-                "WHERE search_vector @@ websearch_to_tsquery('english', %s)", [text]))
-        expression = self._fts5_expression(terms)
-        if not expression:
-            return Q(pk__in=[])
-        return Q(pk__in=RawSQL(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
-
     # -- the page, the counts and the facets ------------------------------------------------
-    def _text(self, terms, within=None, loose=False) -> RawSQL:
+    def _text(self, terms, within=None, loose=False, buckets=None, broad=False) -> RawSQL:
         """A condition: the entry matches ``terms`` in its title ("title"), title or summary
         ("title_summary") or anywhere. ``loose`` matches a phrase's words anywhere and ignores
-        exclusions: what the index alone answers, for estimating work."""
+        exclusions: what the index alone answers, for estimating work. On SQLite, ``buckets``
+        keeps to the first sample buckets inside the full-text scan, and ``broad`` (most rows
+        match) checks each row against the index rather than listing every match first."""
         if loose:
             terms = [Term((word,)) for term in terms if not term.negated for word in term.words]
         if self.vendor == "postgresql":
@@ -102,18 +89,36 @@ class DatabaseBackend:
         expression = self._fts5_expression(terms) or '""'
         if within:
             expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
+        if broad:
+            table = SearchEntry._meta.db_table
+            return RawSQL("EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s "  # noqa: S611
+                          f'AND search_fts.rowid = "{table}"."id")', [expression],
+                          output_field=BooleanField())
+        if buckets:
+            return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                          "AND rowid %% 100 < %s)", [expression, buckets],
+                          output_field=BooleanField())
         return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
                       [expression], output_field=BooleanField())
 
-    def _matches(self, principal, terms, **text):
-        """The visible entries matching ``terms``; the ORM compiles the access policy."""
-        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
-        return visible.filter(self._text(terms, **text)) if terms else visible
+    def _matches(self, principal, terms, buckets=None, **text):
+        """The visible entries matching ``terms`` (in the first ``buckets`` sample buckets);
+        the ORM compiles the access policy."""
+        matches = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+        if buckets is not None:
+            # A smallint on both sides, so PostgreSQL's GIN index answers the bucket too.
+            matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
+            if self.vendor != "postgresql":
+                text["buckets"] = buckets
+        return matches.filter(self._text(terms, **text)) if terms else matches
 
     def _conditions(self, request: SearchRequest) -> dict[str, tuple[str, list]]:
         """Each chosen facet as SQL on the entries' own column names, so it applies both to
-        the entries table and to CTE ``m``."""
+        the entries table and to CTE ``m``. Slugs are resolved to ids here; topics and
+        audiences match within the entry's key of ids."""
         def among(column, values):
+            if not values:
+                return "1 = 0", []
             return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
         conditions = {}
@@ -121,17 +126,12 @@ class DatabaseBackend:
             values = getattr(request, attr)
             if not values:
                 continue
-            if attr == "organisations":
-                sql, params = among("o.slug", values)
-                conditions[attr] = (f"{column} IN (SELECT o.id FROM "
-                                    f"{Organisation._meta.db_table} o WHERE {sql})", params)
-            elif attr in ("topics", "audiences"):
-                relation = getattr(SearchEntry, attr)
-                sql, params = among("x.slug", values)
-                conditions[attr] = (
-                    f"id IN (SELECT t.searchentry_id FROM {relation.through._meta.db_table} t "
-                    f"JOIN {relation.field.related_model._meta.db_table} x "
-                    f"ON x.id = t.{relation.field.m2m_reverse_name()} WHERE {sql})", params)
+            if attr in SLUG_MODELS:
+                values = list(SLUG_MODELS[attr].objects.filter(slug__in=values)
+                              .values_list("pk", flat=True))
+            if attr in ("topics", "audiences"):
+                sql = " OR ".join([f"(',' || {column} || ',') LIKE %s"] * len(values))
+                conditions[attr] = (f"({sql or '1 = 0'})", [f"%,{pk},%" for pk in values])
             else:
                 conditions[attr] = among(column, values)
         return conditions
@@ -144,32 +144,29 @@ class DatabaseBackend:
 
     def _estimate(self, principal, terms) -> int:
         """About how many entries a search must look at, from the 1% in sample bucket 0."""
-        return self._matches(principal, terms, loose=True).filter(sample=0).count() * \
-            SAMPLE_BUCKETS
+        return self._matches(principal, terms, buckets=1, loose=True).count() * SAMPLE_BUCKETS
 
-    def _buckets(self, principal, terms) -> int:
-        """How many of the 100 sample buckets to count: all of them while the work is small,
-        else enough for about SEARCH_SAMPLE_SIZE entries. On PostgreSQL a phrase is checked
-        against each candidate's stored text, so phrases count for more work."""
+    def _buckets(self, principal, terms) -> tuple[int, int]:
+        """How many of the 100 sample buckets to count (all of them while the work is small,
+        else enough for about SEARCH_SAMPLE_SIZE entries), and the estimated work. On
+        PostgreSQL a phrase is checked against each candidate's stored text, so phrases count
+        for more work."""
         limit = settings.SEARCH_EXACT_COUNT_LIMIT
-        if limit is None:
-            return SAMPLE_BUCKETS
         work = self._estimate(principal, terms)
         if self.vendor == "postgresql" and any(t.is_phrase for t in terms):
             work *= PHRASE_WORK
-        if work <= limit:
-            return SAMPLE_BUCKETS
+        if limit is None or work <= limit:
+            return SAMPLE_BUCKETS, work
         return max(1, min(SAMPLE_BUCKETS, math.ceil(
-            SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work)))
+            SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work))), work
 
     def _counts(self, principal, terms, conditions, buckets) -> tuple[dict, int]:
         """Facet counts and the total, in one statement over CTE ``m``: the visible entries
         matching the text (in the first ``buckets`` sample buckets). Each facet ignores its
         own condition, so its other options keep their counts (several values of one facet
         widen the search)."""
-        matches = self._matches(principal, terms)
-        if buckets < SAMPLE_BUCKETS:
-            matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
+        matches = self._matches(principal, terms,
+                                buckets=buckets if buckets < SAMPLE_BUCKETS else None)
         sql, params = matches.values("id", *FACET_COLUMNS.values()).query.sql_with_params()
         parts = []
         for attr, column in FACET_COLUMNS.items():
@@ -202,38 +199,35 @@ class DatabaseBackend:
     @staticmethod
     def _slugs(counts) -> dict:
         """Facet counts keyed by slug where the rows hold ids."""
-        for facet, model in (("organisations", Organisation), ("topics", Topic),
-                             ("audiences", Audience)):
+        for facet, model in SLUG_MODELS.items():
             ids = counts.get(facet, {})
             slugs = dict(model.objects.filter(pk__in=[int(pk) for pk in ids])
                          .values_list("pk", "slug"))
             counts[facet] = {slugs[int(pk)]: n for pk, n in ids.items() if int(pk) in slugs}
         return counts
 
-    def _page(self, principal, request, terms, conditions) -> list[int]:
+    def _page(self, principal, request, terms, conditions, broad) -> list[int]:
         """The page's ids. Relevance ranks title matches first, then title-or-summary matches,
-        then the rest, newest first within each: each tier is an ordered scan that stops at
-        the page, so the page costs about the same however many entries match."""
+        then the rest, newest first within each. Each tier is an ordered scan that stops at
+        the page, and a tier runs only while the page is not full, so the page costs about the
+        same however many entries match."""
         where, where_params = self._where(conditions)
-        matches = self._matches(principal, terms).filter(  # values are parameters
+        matches = self._matches(principal, terms, broad=broad).filter(  # values are parameters
             RawSQL(where, where_params, output_field=BooleanField()))  # noqa: S611
         if not terms or request.sort == "newest":
             tiers = [matches]
         else:
-            title = self._text(terms, within="title")
-            summary = self._text(terms, within="title_summary")
+            title = self._text(terms, within="title", broad=broad)
+            summary = self._text(terms, within="title_summary", broad=broad)
             tiers = [matches.filter(title), matches.filter(summary).exclude(title),
                      matches.exclude(summary)]
         offset = (request.page - 1) * request.per_page
-        parts, params = [], []
+        ids = []
         for tier in tiers:
-            sql, tier_params = (tier.order_by("-published_at", "-id").values_list("id")
-                                [:offset + request.per_page].query.sql_with_params())
-            parts.append(f"SELECT * FROM ({sql}) p")
-            params += tier_params
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            ids = [row[0] for row in cursor.fetchall()]
+            wanted = offset + request.per_page - len(ids)
+            if wanted <= 0:
+                break
+            ids += tier.order_by("-published_at", "-id").values_list("id", flat=True)[:wanted]
         return ids[offset:offset + request.per_page]
 
     @contextmanager
@@ -255,9 +249,10 @@ class DatabaseBackend:
         terms = list(request.terms)
         conditions = self._conditions(request)
         with self._index_scans(terms):
-            buckets = self._buckets(principal, terms)
+            buckets, work = self._buckets(principal, terms)
             counts, total = self._counts(principal, terms, conditions, buckets)
-            page = self._page(principal, request, terms, conditions)
+            page = self._page(principal, request, terms, conditions,
+                              broad=work > settings.SEARCH_SAMPLE_SIZE)
         snippets = self._snippets(terms, page) if terms else {}
         hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
         approximate = buckets < SAMPLE_BUCKETS
@@ -329,10 +324,10 @@ class DatabaseBackend:
         found: dict[str, set[int]] = {text: set() for text in texts}
         parts, params = [], []
         for index, text in enumerate(texts):
-            match = self._matching(parse_terms(text))
-            if match is None or not ids:
+            terms = parse_terms(text)
+            if not terms or not ids:
                 continue
-            inner, inner_params = (SearchEntry.objects.filter(match, pk__in=ids)
+            inner, inner_params = (SearchEntry.objects.filter(self._text(terms), pk__in=ids)
                                    .values("pk").query.sql_with_params())
             parts.append(f"SELECT U.*, {index} FROM ({inner}) AS U")
             params += inner_params
@@ -388,10 +383,9 @@ class DatabaseBackend:
         if not changed:
             return ""
         suggestion = " ".join(words)
-        retry = request.with_text(suggestion)
-        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
-        match = self._matching(list(retry.terms))
-        return suggestion if match is not None and visible.filter(match).exists() else ""
+        terms = list(request.with_text(suggestion).terms)
+        with self._index_scans(terms):
+            return suggestion if self._matches(principal, terms).exists() else ""
 
     def _vocabulary(self, principal, limit=5000) -> set[str]:
         """Words of the titles and summaries this principal may see (newest first, bounded),

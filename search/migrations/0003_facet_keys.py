@@ -45,7 +45,14 @@ def postgres(statements):
     return apply
 
 
-def sqlite_triggers(apps, schema_editor):
+# SQLite keeps the text in the entries' rows: a covering index lets counting read only what
+# the access rule and the facets need, by sample bucket.
+SQLITE_FACETS_INDEX = """CREATE INDEX IF NOT EXISTS search_entry_facets_idx ON search_searchentry
+    (sample, tlp, source_organisation_id, owner_id, kind, organisation_kind, year, topic_ids,
+     audience_ids)"""
+
+
+def sqlite_forward(apps, schema_editor):
     """SQLite adds a stored generated column by remaking the table, which drops its triggers:
     put the full-text table's triggers back and rebuild it from the entries."""
     if schema_editor.connection.vendor != "sqlite":
@@ -56,6 +63,12 @@ def sqlite_triggers(apps, schema_editor):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
             schema_editor.execute(statement)
     schema_editor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    schema_editor.execute(SQLITE_FACETS_INDEX)
+
+
+def sqlite_backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP INDEX IF EXISTS search_entry_facets_idx")
 
 
 def fill_keys(apps, schema_editor):
@@ -94,7 +107,7 @@ class Migration(migrations.Migration):
             name='topic_ids',
             field=models.TextField(blank=True, default=''),
         ),
-        migrations.RunPython(sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(sqlite_forward, sqlite_backward),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
         migrations.RunPython(postgres(POSTGRES_FORWARD), postgres(POSTGRES_BACKWARD)),
     ]

@@ -20,3 +20,14 @@ def search_params(search_request: SearchRequest, clear_filters=False, **changes)
 @register.filter
 def first_index(page, per_page):
     return (int(page) - 1) * int(per_page) + 1
+
+
+@register.filter
+def count(number, approximate=False):
+    """A count with thousands separators; an estimate is rounded to two significant figures
+    and says so ("about 75,000")."""
+    number = int(number)
+    if not approximate:
+        return f"{number:,}"
+    rounded = round(number, 2 - len(str(number))) if number >= 100 else number
+    return f"about {rounded:,}"
