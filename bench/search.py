@@ -561,7 +561,7 @@ class Worker:
 
     def explain(self, measured: dict) -> dict:
         """The SQL of one search of the slowest kind, timed, and the slowest statement's plan."""
-        from django.db import connection
+        from django.db import connection, transaction
         from django.test.utils import CaptureQueriesContext
 
         kind = max(measured["by_kind"], key=lambda k: measured["by_kind"][k]["p95"] or 0)
@@ -573,17 +573,28 @@ class Worker:
             self.search_once(params)
             total = time.perf_counter() - started
         # Django times execute() only; SQLite computes most rows while they are fetched, so
-        # every statement is run again here and timed with its fetch.
-        statements = []
-        with connection.cursor() as cursor:
+        # every statement is run again here, in order and in one transaction (so the planner
+        # settings the search sets apply as they did), and timed with its fetch.
+        statements, settings_in_force = [], []
+        with transaction.atomic(), connection.cursor() as cursor:
             for query in captured.captured_queries:
+                sql = query["sql"]
+                verb = sql.split(None, 1)[0].upper()
+                if verb in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK"):
+                    continue
                 started = time.perf_counter()
-                cursor.execute(query["sql"])
-                cursor.fetchall()
-                statements.append(
-                    {"ms": (time.perf_counter() - started) * 1000, "sql": query["sql"]})
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+                if verb == "SET":
+                    settings_in_force.append(sql)
+                    continue
+                statements.append({"ms": (time.perf_counter() - started) * 1000, "sql": sql,
+                                   "settings": list(settings_in_force)})
         slowest = max(statements, key=lambda s: s["ms"])
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql in slowest["settings"]:
+                cursor.execute(sql)
             if connection.vendor == "postgresql":
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
                 plan = [row[0] for row in cursor.fetchall()]
@@ -771,7 +782,8 @@ def report(results: dict[str, dict], errors: dict[str, str], args: argparse.Name
         for statement in sorted(explained["statements"], key=lambda s: -s["ms"]):
             sql = " ".join(statement["sql"].split())
             lines.append(f"  {statement['ms']:8.1f} ms  {sql[:150]}")
-        lines += ["  plan of the slowest statement:"]
+        in_force = ", ".join(explained["slowest"].get("settings", []))
+        lines += [f"  plan of the slowest statement{f' (after {in_force})' if in_force else ''}:"]
         lines += [f"    {line}" for line in explained["plan"]]
     for database, message in errors.items():
         lines += ["", f"{DB_TITLES[database]}: {message}"]

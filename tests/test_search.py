@@ -125,10 +125,13 @@ def test_access_applies_to_totals_facets_and_suggestions(corpus, member, outside
     assert labels == {"clear"}
 
 
+@pytest.mark.parametrize("sample_size", [5000, 0], ids=["listing matches", "checking rows"])
 def test_ranking_tiers_title_then_summary_then_text(world, django_capture_on_commit_callbacks,
-                                                    member):
+                                                    member, settings, sample_size):
     """Relevance: a title match first, then a summary match, then a match in the text only;
-    newest first within each (the body-only item is the newest, yet comes last)."""
+    newest first within each (the body-only item is the newest, yet comes last). SQLite
+    finds each tier one of two ways, by how many entries match (SEARCH_SAMPLE_SIZE)."""
+    settings.SEARCH_SAMPLE_SIZE = sample_size
     org = world.orgs["other"]
     with django_capture_on_commit_callbacks(execute=True):
         make_item(org, TLP.CLEAR, "Quokka handling guide")
@@ -138,6 +141,8 @@ def test_ranking_tiers_title_then_summary_then_text(world, django_capture_on_com
     assert titles(run(member, "q=quokka")) == [
         "Quokka handling guide", "Animal handling", "Field notes"]
     assert titles(run(member, "q=quokka&sort=newest"))[0] == "Field notes"
+    # An excluded word counts anywhere, not only in the tier's own fields.
+    assert titles(run(member, "q=quokka -met")) == ["Quokka handling guide", "Animal handling"]
 
 
 def probe_entries(world, count, tlp=TLP.CLEAR, first_id=900_000):

@@ -78,8 +78,9 @@ class DatabaseBackend:
         """A condition: the entry matches ``terms`` in its title ("title"), title or summary
         ("title_summary") or anywhere. ``loose`` matches a phrase's words anywhere and ignores
         exclusions: what the index alone answers, for estimating work. On SQLite, ``buckets``
-        keeps to the first sample buckets inside the full-text scan, and ``broad`` (most rows
-        match) checks each row against the index rather than listing every match first."""
+        keeps to the first sample buckets inside the full-text scan, and ``broad`` (many rows
+        match, see _dense) checks each row against the index rather than listing every match
+        first."""
         if loose:
             terms = [Term((word,)) for term in terms if not term.negated for word in term.words]
         if self.vendor == "postgresql":
@@ -106,7 +107,8 @@ class DatabaseBackend:
         the ORM compiles the access policy."""
         matches = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
         if buckets is not None:
-            # A smallint on both sides, so PostgreSQL's GIN index answers the bucket too.
+            # A smallint on both sides, so PostgreSQL's GIN index answers the bucket with the
+            # text; SQLite reads it from its covering index, and also inside the FTS5 scan.
             matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
             if self.vendor != "postgresql":
                 text["buckets"] = buckets
@@ -146,9 +148,9 @@ class DatabaseBackend:
         """About how many entries a search must look at, from the 1% in sample bucket 0."""
         return self._matches(principal, terms, buckets=1, loose=True).count() * SAMPLE_BUCKETS
 
-    def _buckets(self, principal, terms) -> tuple[int, int]:
-        """How many of the 100 sample buckets to count (all of them while the work is small,
-        else enough for about SEARCH_SAMPLE_SIZE entries), and the estimated work. On
+    def _buckets(self, principal, terms) -> int:
+        """How many of the 100 sample buckets to count: all of them while the work is small,
+        else enough for about SEARCH_SAMPLE_SIZE entries. On
         PostgreSQL a phrase is checked against each candidate's stored text, so phrases count
         for more work."""
         limit = settings.SEARCH_EXACT_COUNT_LIMIT
@@ -156,9 +158,9 @@ class DatabaseBackend:
         if self.vendor == "postgresql" and any(t.is_phrase for t in terms):
             work *= PHRASE_WORK
         if limit is None or work <= limit:
-            return SAMPLE_BUCKETS, work
+            return SAMPLE_BUCKETS
         return max(1, min(SAMPLE_BUCKETS, math.ceil(
-            SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work))), work
+            SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work)))
 
     def _counts(self, principal, terms, conditions, buckets) -> tuple[dict, int]:
         """Facet counts and the total, in one statement over CTE ``m``: the visible entries
@@ -206,29 +208,53 @@ class DatabaseBackend:
             counts[facet] = {slugs[int(pk)]: n for pk, n in ids.items() if int(pk) in slugs}
         return counts
 
-    def _page(self, principal, request, terms, conditions, broad) -> list[int]:
+    def _page(self, principal, request, terms, conditions) -> list[int]:
         """The page's ids. Relevance ranks title matches first, then title-or-summary matches,
         then the rest, newest first within each. Each tier is an ordered scan that stops at
         the page, and a tier runs only while the page is not full, so the page costs about the
         same however many entries match."""
         where, where_params = self._where(conditions)
-        matches = self._matches(principal, terms, broad=broad).filter(  # values are parameters
+        visible = self._matches(principal, []).filter(  # values are parameters
             RawSQL(where, where_params, output_field=BooleanField()))  # noqa: S611
+
+        density = {}
+
+        def text(within=None):
+            if within not in density:
+                density[within] = self._dense(terms, within)
+            return self._text(terms, within=within, broad=density[within])
+
         if not terms or request.sort == "newest":
-            tiers = [matches]
+            tiers = [visible.filter(text()) if terms else visible]
         else:
-            title = self._text(terms, within="title", broad=broad)
-            summary = self._text(terms, within="title_summary", broad=broad)
-            tiers = [matches.filter(title), matches.filter(summary).exclude(title),
-                     matches.exclude(summary)]
+            # A title or summary match is a match, unless a word is excluded elsewhere.
+            scope = visible.filter(text()) if any(t.negated for t in terms) else visible
+            tiers = [lambda: scope.filter(text("title")),
+                     lambda: scope.filter(text("title_summary")).exclude(text("title")),
+                     lambda: visible.filter(text()).exclude(text("title_summary"))]
         offset = (request.page - 1) * request.per_page
         ids = []
         for tier in tiers:
             wanted = offset + request.per_page - len(ids)
             if wanted <= 0:
                 break
+            tier = tier() if callable(tier) else tier
             ids += tier.order_by("-published_at", "-id").values_list("id", flat=True)[:wanted]
         return ids[offset:offset + request.per_page]
+
+    def _dense(self, terms, within=None) -> bool:
+        """SQLite only: whether ``terms`` match so many entries (in ``within``) that a scan in
+        date order checking each row finds a page sooner than listing every match first. The
+        planner cannot tell, as FTS5 gives it no estimate; counting in FTS5 alone is quick."""
+        if self.vendor == "postgresql" or not terms:
+            return False
+        expression = self._fts5_expression(terms) or '""'
+        if within:
+            expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s",
+                           [expression])
+            return cursor.fetchone()[0] > settings.SEARCH_SAMPLE_SIZE
 
     @contextmanager
     def _index_scans(self, terms):
@@ -249,10 +275,9 @@ class DatabaseBackend:
         terms = list(request.terms)
         conditions = self._conditions(request)
         with self._index_scans(terms):
-            buckets, work = self._buckets(principal, terms)
+            buckets = self._buckets(principal, terms)
             counts, total = self._counts(principal, terms, conditions, buckets)
-            page = self._page(principal, request, terms, conditions,
-                              broad=work > settings.SEARCH_SAMPLE_SIZE)
+            page = self._page(principal, request, terms, conditions)
         snippets = self._snippets(terms, page) if terms else {}
         hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
         approximate = buckets < SAMPLE_BUCKETS
