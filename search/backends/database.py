@@ -227,8 +227,11 @@ class DatabaseBackend:
         if not terms or request.sort == "newest":
             tiers = [visible.filter(text()) if terms else visible]
         else:
-            # A title or summary match is a match, unless a word is excluded elsewhere.
-            scope = visible.filter(text()) if any(t.negated for t in terms) else visible
+            # A title or summary match is a match, unless a word is excluded elsewhere. On
+            # SQLite each condition is a look-up per row, so it is left out where it adds
+            # nothing; PostgreSQL's planner can use it, answered by the index.
+            needed = any(t.negated for t in terms) or self.vendor == "postgresql"
+            scope = visible.filter(text()) if needed else visible
             tiers = [lambda: scope.filter(text("title")),
                      lambda: scope.filter(text("title_summary")).exclude(text("title")),
                      lambda: visible.filter(text()).exclude(text("title_summary"))]
@@ -257,30 +260,41 @@ class DatabaseBackend:
             return cursor.fetchone()[0] > settings.SEARCH_SAMPLE_SIZE
 
     @contextmanager
-    def _index_scans(self, terms):
-        """PostgreSQL's planner does not count the cost of reading a stored vector back from
-        out-of-line storage, and would rather scan every row than use the index for a common
-        word; the index answers without reading them."""
-        if self.vendor != "postgresql" or not terms:
+    def _planner(self, **flags):
+        """PostgreSQL planner settings for the statements inside (SET LOCAL, in a transaction).
+
+        ``enable_seqscan=False`` for text: the planner does not count the cost of reading a
+        stored vector back from out-of-line storage, and would rather scan every row than use
+        the index for a common word, which answers without reading them.
+        ``enable_indexscan=False`` for a page of few matches: the planner would otherwise bet
+        on walking the date index until a page is found, which for a word missing from its
+        statistics can mean every row; with few matches, sorting them is cheap."""
+        if self.vendor != "postgresql" or not flags:
             yield
             return
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            for name, on in flags.items():
+                cursor.execute(f"SET LOCAL {name} = {'on' if on else 'off'}")
             yield
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            for name in flags:
+                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
     def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
         """Counts come from the whole match, or from a uniform sample of it when it is very
         large (the results then say the numbers are approximate); the page is exact."""
         terms = list(request.terms)
         conditions = self._conditions(request)
-        with self._index_scans(terms):
+        with self._planner(**({"enable_seqscan": False} if terms else {})):
             buckets = self._buckets(principal, terms)
+            approximate = buckets < SAMPLE_BUCKETS
             counts, total = self._counts(principal, terms, conditions, buckets)
-            page = self._page(principal, request, terms, conditions)
+            page = []
+            if total or approximate:
+                few = bool(terms) and not approximate and total <= settings.SEARCH_SAMPLE_SIZE
+                with self._planner(**({"enable_indexscan": False} if few else {})):
+                    page = self._page(principal, request, terms, conditions)
         snippets = self._snippets(terms, page) if terms else {}
         hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
-        approximate = buckets < SAMPLE_BUCKETS
         if approximate:  # a sampled total can be lower than what the page already shows
             total = max(total, (request.page - 1) * request.per_page + len(hits))
         results = SearchResults(request=request, hits=hits, total=total, backend=self.name,
@@ -409,7 +423,7 @@ class DatabaseBackend:
             return ""
         suggestion = " ".join(words)
         terms = list(request.with_text(suggestion).terms)
-        with self._index_scans(terms):
+        with self._planner(enable_seqscan=False):
             return suggestion if self._matches(principal, terms).exists() else ""
 
     def _vocabulary(self, principal, limit=5000) -> set[str]:
