@@ -57,6 +57,8 @@ Options (all optional):
                          statement of one search, run again and timed with its fetch, and the
                          plan of the slowest one (EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
                          EXPLAIN QUERY PLAN on SQLite)
+    --exact-counts       count every match exactly (SEARCH_EXACT_COUNT_LIMIT=0) instead of
+                         on a sample beyond 10,000 matches, to see what exactness costs
     --json PATH          also write the results as JSON
     --keep               keep the temporary directory and the PostgreSQL database
 
@@ -612,8 +614,9 @@ class Worker:
 # --- the parent: environments, subprocesses, report ------------------------------------------
 
 
-def worker_env(tmp: Path, database_url: str | None) -> dict:
-    return portal_env(tmp, database_url, LOG_LEVEL="WARNING")
+def worker_env(tmp: Path, database_url: str | None, exact_counts: bool) -> dict:
+    counts = {"SEARCH_EXACT_COUNT_LIMIT": "0"} if exact_counts else {}
+    return portal_env(tmp, database_url, LOG_LEVEL="WARNING", **counts)
 
 
 def pg_connect_args(server_url: str) -> dict:
@@ -650,7 +653,7 @@ def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
     workdir = tmp / database
     workdir.mkdir()
     url = pg_database_url(args.postgres_url) if database == "postgres" else None
-    env = worker_env(workdir, url)
+    env = worker_env(workdir, url, args.exact_counts)
     result_file = workdir / "result.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", database,
            "--result", str(result_file), "--queries", str(args.queries),
@@ -707,6 +710,8 @@ def report(results: dict[str, dict], errors: dict[str, str], args: argparse.Name
         f"  searches        : {args.queries} per database and size as a verified member of one"
         f" organisation, cycling {len(QUERIES)} queries of {len(QUERY_KINDS)} kinds after 2"
         " warm-up passes; first page, relevance, facets, access filter",
+        "  counts          : " + ("always exact (--exact-counts)" if args.exact_counts
+                                  else "exact up to 10,000 matches, sampled beyond (default)"),
         f"  autocomplete    : {args.queries} calls per database and size, prefixes "
         + ", ".join(PREFIXES),
         f"  single writes   : {SINGLE_WRITES} entries, each SearchEntry.save() + 4 m2m .set()"
@@ -807,6 +812,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"PostgreSQL server (loopback) for the {PG_DATABASE} database")
     parser.add_argument("--explain", action="store_true",
                         help="show the statements and plan of the slowest query kind")
+    parser.add_argument("--exact-counts", action="store_true",
+                        help="count every match exactly (SEARCH_EXACT_COUNT_LIMIT=0)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory and the PostgreSQL database")

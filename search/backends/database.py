@@ -1,8 +1,10 @@
 """Search in the database: SQLite FTS5 by default, PostgreSQL full-text search on PostgreSQL.
 
-The access policy's filter and the facet filters are built by the ORM on the entries table;
-the full-text match joins them as an id subquery, so totals, facet counts, snippets and
-suggestions only ever count what the principal may see.
+Every statement starts from the entries the principal may see (the access policy's filter,
+compiled by the ORM) and adds the full-text match, so totals, facet counts, snippets and
+suggestions only ever count what the principal may see. A search costs about the same however
+much it matches: counts come from a uniform sample when the match is very large, and the page
+is found by ordered scans that stop once it is full (see ``DatabaseBackend.search``).
 """
 
 import difflib
