@@ -94,3 +94,39 @@ def cpu_description() -> str:
     except AttributeError:  # pragma: no cover - not on Linux
         usable = total
     return f"{total}" if usable == total else f"{total} ({usable} usable by this process)"
+
+
+class SetupError(Exception):
+    """The environment (or the server under test) could not be prepared."""
+
+
+def pg_name(url: str) -> str:
+    """The database named in a PostgreSQL URL."""
+    return urlsplit(url).path.lstrip("/")
+
+
+def pg_connect_args(url: str) -> dict:
+    """psycopg connection arguments for the server of ``url``, on its maintenance database."""
+    parts = urlsplit(url)
+    args = {"host": parts.hostname or None, "port": parts.port or 5432,
+            "user": parts.username or None, "password": parts.password or None,
+            "dbname": "postgres", "autocommit": True, "connect_timeout": 10}
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def pg_recreate(url: str, create: bool = True) -> None:
+    """Drop the database of ``url`` if it exists and (unless create=False) create it afresh."""
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError as exc:  # pragma: no cover - psycopg is a project dependency
+        raise SetupError("psycopg is needed for PostgreSQL") from exc
+    name = pg_name(url)
+    try:
+        with psycopg.connect(**pg_connect_args(url)) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+            if create:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise SetupError(f"cannot prepare PostgreSQL database {name}: {exc}") from exc

@@ -105,10 +105,13 @@ from common import (
     PORTAL_SETTINGS_ENV,
     ROOT,
     SEED,
+    SetupError,
     cpu_description,
     free_port,
     load_average,
     log,
+    pg_name,
+    pg_recreate,
     portal_env,
     redact,
 )
@@ -134,9 +137,6 @@ TYPE_CRITERIA = [{"type": "guidance"}, {"type": "case-studies"},
 KIND_MIX = [("guidance", 50), ("case_study", 30), ("standard", 20)]
 TLP_MIX = [("clear", 45), ("green", 37), ("amber", 12), ("amber_strict", 3), ("red", 3)]
 
-
-class SetupError(Exception):
-    """The environment could not be prepared."""
 
 
 # --- the SMTP server, in a child process ---------------------------------------------------
@@ -250,36 +250,6 @@ def setup_django() -> None:
     # Celery's eager mode still opens the embedded broker's connection, and kombu warns about
     # its missing hostname once: noise here.
     logging.getLogger("kombu.connection").setLevel(logging.ERROR)
-
-
-def pg_connect_args(url: str) -> dict:
-    parts = urlsplit(url)
-    args = {"host": parts.hostname or None, "port": parts.port or 5432,
-            "user": parts.username or None, "password": parts.password or None,
-            "dbname": "postgres", "autocommit": True, "connect_timeout": 10}
-    return {k: v for k, v in args.items() if v is not None}
-
-
-def pg_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def pg_recreate(url: str, create: bool = True) -> None:
-    """Drop the bench database if it exists and (unless create=False) create it afresh."""
-    try:
-        import psycopg
-        from psycopg import sql
-    except ImportError as exc:  # pragma: no cover - psycopg is a project dependency
-        raise SetupError("psycopg is needed for PostgreSQL") from exc
-    name = pg_name(url)
-    try:
-        with psycopg.connect(**pg_connect_args(url)) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.Error as exc:
-        raise SetupError(f"cannot prepare PostgreSQL database {name}: {exc}") from exc
 
 
 def package_version(name: str) -> str:

@@ -70,11 +70,13 @@ from common import (
     HOST,
     LOOPBACK_NAMES,
     ROOT,
+    SetupError,
     cpu_description,
     free_port,
     load_average,
     log,
     percentile,
+    pg_connect_args,
     portal_env,
     redact,
 )
@@ -147,10 +149,6 @@ end
 """
 
 
-class SetupError(Exception):
-    """The environment or the server could not be prepared."""
-
-
 @dataclass
 class Result:
     url: str
@@ -211,17 +209,8 @@ def ensure_postgres_database(url: str, recreate: bool) -> None:
     name = parts.path.lstrip("/")
     if not name:
         raise SetupError("--database-url has no database name")
-    admin = {
-        "host": parts.hostname or None,
-        "port": parts.port or 5432,
-        "user": parts.username or None,
-        "password": parts.password or None,
-        "dbname": "postgres",
-        "autocommit": True,
-        "connect_timeout": 10,
-    }
     try:
-        with psycopg.connect(**{k: v for k, v in admin.items() if v is not None}) as conn:
+        with psycopg.connect(**pg_connect_args(url)) as conn:
             if recreate:
                 log(f"dropping database {name}")
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(

@@ -86,12 +86,16 @@ from common import (
     LOOPBACK_NAMES,
     ROOT,
     SEED,
+    SetupError,
     cpu_description,
     load_average,
     log,
     percentile,
     portal_env,
     redact,
+)
+from common import (
+    pg_recreate as recreate_database,
 )
 
 PG_DATABASE = "portal_bench_search"
@@ -202,8 +206,7 @@ QUERY_KINDS = list(dict.fromkeys(kind for kind, _ in QUERIES))
 PREFIXES = ["ex", "sec", "vuln", "inc", "su", "trai", "dis", "whis"]
 
 
-class SetupError(Exception):
-    """The environment could not be prepared."""
+
 
 
 def summary_ms(seconds: list[float]) -> dict:
@@ -619,34 +622,14 @@ def worker_env(tmp: Path, database_url: str | None, exact_counts: bool) -> dict:
     return portal_env(tmp, database_url, LOG_LEVEL="WARNING", **counts)
 
 
-def pg_connect_args(server_url: str) -> dict:
-    parts = urlsplit(server_url)
-    args = {"host": parts.hostname or None, "port": parts.port or 5432,
-            "user": parts.username or None, "password": parts.password or None,
-            "dbname": "postgres", "autocommit": True, "connect_timeout": 10}
-    return {k: v for k, v in args.items() if v is not None}
-
-
 def pg_database_url(server_url: str) -> str:
     parts = urlsplit(server_url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + PG_DATABASE, "", ""))
 
 
 def pg_recreate(server_url: str, create: bool = True) -> None:
-    """Drop the bench database if it exists and (unless create=False) create it afresh."""
-    try:
-        import psycopg
-        from psycopg import sql
-    except ImportError as exc:  # pragma: no cover - psycopg is a project dependency
-        raise SetupError("psycopg is needed for PostgreSQL") from exc
-    try:
-        with psycopg.connect(**pg_connect_args(server_url)) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(PG_DATABASE)))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-    except psycopg.Error as exc:
-        raise SetupError(f"cannot prepare PostgreSQL database {PG_DATABASE}: {exc}") from exc
+    """Drop the bench database on ``server_url`` and (unless create=False) create it afresh."""
+    recreate_database(pg_database_url(server_url), create)
 
 
 def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
