@@ -181,7 +181,7 @@ def test_very_large_matches_are_counted_on_a_sample(world, member, settings, cli
     assert run(member, "q=probe&page=40").hits and sampled.has_next
 
     body = client.get(reverse("search"), {"q": "probe"}).content.decode()
-    assert "about 400 results" in body and "numbers are estimated" in body
+    assert "About 400 results" in body and "numbers are estimated" in body
     assert client.get(reverse("search-api"), {"q": "probe"}).json()["approximate"] is True
 
 
