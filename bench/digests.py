@@ -376,8 +376,8 @@ class Bench:
         from django.contrib.auth.hashers import make_password
         from django.db import transaction
 
-        from portal.digests.models import Subscription
-        from portal.organisations.models import Membership, Organisation
+        from portal.core.organisations.models import Membership, Organisation
+        from portal.features.digests.models import Subscription
 
         User = get_user_model()  # noqa: N806
         self.orgs = list(Organisation.objects.approved().order_by("pk"))
@@ -454,7 +454,7 @@ class Bench:
             if (n + 1) % 50 == 0:
                 log(f"  {n + 1} items")
         # Everything in yesterday's window: the middle of the run's window, in one update.
-        from portal.digests.models import window_for
+        from portal.features.digests.models import window_for
 
         start, end = window_for("daily", self.now)
         updated = ItemPage.objects.filter(pk__in=ids).update(
@@ -518,9 +518,9 @@ class Bench:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from portal.digests.building import build_chunk
-        from portal.digests.models import window_for
-        from portal.digests.runs import CHUNK_SIZE
+        from portal.features.digests.building import build_chunk
+        from portal.features.digests.models import window_for
+        from portal.features.digests.runs import CHUNK_SIZE
 
         start, end = window_for("daily", self.now)
         first = sorted(self.subscriber_ids)[:CHUNK_SIZE]
@@ -549,8 +549,8 @@ class Bench:
         from django.core.mail import EmailMessage
         from django.db import connection
 
-        from portal.digests import runs, sending
-        from portal.digests.models import Delivery, DeliveryStatus
+        from portal.features.digests import runs, sending
+        from portal.features.digests.models import Delivery, DeliveryStatus
 
         timers = Timers()
         captured = []
@@ -615,7 +615,7 @@ class Bench:
     def measure_b(self) -> None:
         from django.core.mail import EmailMultiAlternatives, get_connection
 
-        from portal.digests.runs import CHUNK_SIZE
+        from portal.features.digests.runs import CHUNK_SIZE
 
         captured = self.captured
         batches = [captured[i:i + CHUNK_SIZE] for i in range(0, len(captured), CHUNK_SIZE)]
@@ -648,8 +648,8 @@ class Bench:
     # -- profile -------------------------------------------------------------------------------
     def profile_chunk(self) -> None:
         """Send the first chunk again under cProfile (its deliveries put back to pending)."""
-        from portal.digests.models import Delivery, DeliveryStatus
-        from portal.digests.sending import deliver_chunk
+        from portal.features.digests.models import Delivery, DeliveryStatus
+        from portal.features.digests.sending import deliver_chunk
 
         if not self.chunks:
             return
@@ -701,7 +701,7 @@ def rate(count: int, seconds: float) -> str:
 
 
 def report(result: dict, args: argparse.Namespace, where: str, loadavg: str) -> tuple[str, bool]:
-    from portal.digests.runs import CHUNK_SIZE
+    from portal.features.digests.runs import CHUNK_SIZE
 
     a, b = result["a"], result["b"]
     agree = (a["sent"] == a["server_messages"] == a["sent_rows"] == a["captured"]

@@ -301,7 +301,7 @@ class Worker:
         call_command("migrate", interactive=False, verbosity=0)
         migrate_s = time.perf_counter() - started
         self.make_world()
-        from portal.access import principal_for_user
+        from portal.core.access import principal_for_user
 
         self.principal = principal_for_user(self.member)
         if not (self.principal.verified and self.principal.organisation_ids):
@@ -347,7 +347,7 @@ class Worker:
 
         from cms.demo.people import AUDIENCES, TOPICS
         from cms.models import Audience, Topic
-        from portal.organisations.models import Membership, Organisation
+        from portal.core.organisations.models import Membership, Organisation
 
         self.now = timezone.now()
         Organisation.objects.bulk_create([
@@ -511,7 +511,7 @@ class Worker:
                 "visible": self.visible_count(), **search, "autocomplete": autocomplete}
 
     def visible_count(self) -> int:
-        from portal import access
+        from portal.core import access
         from search.models import SearchEntry
 
         return SearchEntry.objects.filter(

@@ -6,7 +6,7 @@ admin when the access policy lets them see it on the site, or when they may edit
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from portal import access
+from portal.core import access
 
 
 def admin_visible_pages(pages, user):

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
-from portal import access
+from portal.core import access
 
 
 def items_using(document):

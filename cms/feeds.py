@@ -3,7 +3,7 @@
 from django.contrib.syndication.views import Feed
 
 from cms.listing import visible_items
-from portal import access
+from portal.core import access
 
 
 class LatestClearItemsFeed(Feed):

@@ -3,7 +3,7 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 
-from portal import access
+from portal.core import access
 
 PAGE_SIZE = 12
 

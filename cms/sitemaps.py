@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from cms.listing import visible_items
-from portal import access
+from portal.core import access
 
 
 class PortalSitemap(Sitemap):

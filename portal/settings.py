@@ -28,9 +28,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "portal.accounts",
-    "portal.organisations",
-    "portal.digests",
+    "portal.core.accounts",
+    "portal.core.organisations",
+    "portal.features.digests",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -125,7 +125,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "portal.core.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cyber Responsibility Portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cyber Responsibility Portal"
@@ -204,12 +204,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per retry
 CELERY_BEAT_SCHEDULE = {
-    "repair-search-drift": {"task": "search.tasks.repair_search_drift", "schedule": 3600.0},
-    "daily-digest": {"task": "portal.digests.tasks.start_digest_run", "args": ["daily"],
+    "repair-search-drift": {"task": "search.repair_drift", "schedule": 3600.0},
+    "daily-digest": {"task": "digests.start_run", "args": ["daily"],
                      "schedule": crontab(hour=6, minute=0)},
-    "weekly-digest": {"task": "portal.digests.tasks.start_digest_run", "args": ["weekly"],
+    "weekly-digest": {"task": "digests.start_run", "args": ["weekly"],
                       "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
-    "sweep-digests": {"task": "portal.digests.tasks.sweep_digests",
+    "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
 }
 

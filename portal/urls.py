@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feeds import LatestClearItemsFeed
 from cms.sitemaps import PortalSitemap
-from portal.accounts.views import api_tokens, revoke_api_token
+from portal.core.accounts.views import api_tokens, revoke_api_token
 from portal.views import healthz
 
 urlpatterns = [
@@ -19,9 +19,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/api-tokens/", api_tokens, name="api-tokens"),
     path("accounts/api-tokens/<int:token_id>/revoke/", revoke_api_token, name="revoke-api-token"),
-    path("", include("portal.organisations.urls")),
+    path("", include("portal.core.organisations.urls")),
     path("", include("search.urls")),
-    path("", include("portal.digests.urls")),
+    path("", include("portal.features.digests.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),
     path("feeds/latest/", LatestClearItemsFeed(), name="feed-latest"),
 ]

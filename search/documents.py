@@ -3,7 +3,7 @@
 Queries and writes go through an alias (settings.ELASTICSEARCH_INDEX). A rebuild fills a new
 concrete index and swaps the alias over in one atomic call, so searches never see a half-built
 index. The access rule is not written here: :func:`access_filter` compiles
-``portal.access.grants`` into a query, as ``portal.access.visible_q`` does for the database.
+``portal.core.access.grants`` into a query, as ``visible_q`` does for the database.
 """
 
 import functools
@@ -27,7 +27,7 @@ from elasticsearch_dsl import (
     token_filter,
 )
 
-from portal import access
+from portal.core import access
 from search.models import SearchEntry
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 SEARCH_TIMEOUT = 3
 WRITE_TIMEOUT = 60
 
-# Grant fields (portal.access) -> document fields. A grant on any other field is an error:
+# Grant fields (portal.core.access) -> document fields. A grant on any other field is an error:
 # silently dropping its condition would widen what a principal sees.
 GRANT_FIELDS = {
     access.SOURCE_ORG: "source_organisation",

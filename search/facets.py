@@ -1,8 +1,8 @@
 """Facet names, titles and labels, shared by every backend."""
 
 from cms.models import Audience, Topic
-from portal.organisations.models import Organisation, OrganisationKind
-from portal.tlp import TLP
+from portal.core.organisations.models import Organisation, OrganisationKind
+from portal.core.tlp import TLP
 from search.query import TYPES, SearchRequest
 from search.results import Facet, FacetOption
 

@@ -1,7 +1,7 @@
 """The search index kept in the database: one entry per live item.
 
 Entries copy what search needs from an item, the access fields included, so the access
-policy's filter (portal.access.visible_q) runs on the entries themselves, inside the same query
+policy's filter (portal.core.access.visible_q) runs on the entries themselves, inside the same query
 as the full-text match. The full-text part lives beside the table: an FTS5 table on SQLite and a
 generated tsvector column on PostgreSQL (see migration 0002).
 """
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 
-from portal.tlp import TLP
+from portal.core.tlp import TLP
 
 
 class SearchEntry(models.Model):

@@ -5,8 +5,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from cms.models.items import ITEM_TYPES
-from portal.organisations.models import OrganisationKind
-from portal.tlp import TLP
+from portal.core.organisations.models import OrganisationKind
+from portal.core.tlp import TLP
 
 MAX_TEXT = 300
 MAX_VALUES = 20

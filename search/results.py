@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.tlp import TLP
+from portal.core.tlp import TLP
 from search.query import MAX_PAGE, SearchRequest
 
 # Backends wrap matches in these private-use characters; only highlight() turns them into HTML.

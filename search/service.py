@@ -6,7 +6,7 @@ carry a notice, so search degrades rather than failing.
 
 import logging
 
-from portal import access
+from portal.core import access
 from search.engines import get_backend
 from search.query import SearchRequest
 from search.results import SearchResults

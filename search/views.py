@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cms.models import TopicIndexPage
-from portal import access
-from portal.accounts.models import ApiToken
+from portal.core import access
+from portal.core.accounts.models import ApiToken
 from search import service
 from search.query import InvalidSearch, SearchRequest
 

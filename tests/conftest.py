@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from cms.models import ItemPage, Topic
-from portal.organisations.models import Organisation
-from portal.tlp import TLP
+from portal.core.organisations.models import Organisation
+from portal.core.tlp import TLP
 from tests.world import ROLES, World, build_world, ensure_wagtail_roots, title_for
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"

@@ -1,7 +1,7 @@
 """Every TLP label x every role x every channel: allowed and denied, both ways.
 
 The expected audience of each label is written out in tests.world.EXPECTED, independently of
-portal.access, so a mistake in the policy shows up here as a leak or a lock-out.
+portal.core.access, so a mistake in the policy shows up here as a leak or a lock-out.
 """
 
 from datetime import timedelta
@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.models import ItemPage, LibraryPage, TopicIndexPage
-from portal.accounts.models import ApiToken
-from portal.digests import runs
-from portal.digests.models import Delivery, Subscription
-from portal.digests.sending import deliver_chunk
-from portal.tlp import TLP
+from portal.core.accounts.models import ApiToken
+from portal.core.tlp import TLP
+from portal.features.digests import runs
+from portal.features.digests.models import Delivery, Subscription
+from portal.features.digests.sending import deliver_chunk
 from tests.world import EXPECTED, ROLES, title_for
 
 LABELS = list(TLP)

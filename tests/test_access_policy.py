@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from cms.models import ItemPage
-from portal import access
-from portal.organisations.models import OrganisationStatus
-from portal.tlp import TLP
+from portal.core import access
+from portal.core.organisations.models import OrganisationStatus
+from portal.core.tlp import TLP
 from tests.world import EXPECTED, ROLES, make_item, make_user
 
 

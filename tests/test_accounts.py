@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from cms.models import OrganisationPage
-from portal.organisations.models import Organisation, OrganisationStatus
+from portal.core.organisations.models import Organisation, OrganisationStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import GuidancePage, OrganisationPage
-from portal.tlp import TLP
+from portal.core.tlp import TLP
 from tests.world import make_user, title_for
 
 RESTRICTED = [TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]

@@ -13,7 +13,7 @@ from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from cms.models import LibraryPage
-from portal.tlp import TLP
+from portal.core.tlp import TLP
 from tests.conftest import skip_or_fail
 from tests.world import PASSWORD, title_for
 

@@ -5,7 +5,7 @@ import time
 from django.core import mail
 from django.urls import reverse
 
-from portal.organisations.models import Invitation, Organisation, OrganisationStatus
+from portal.core.organisations.models import Invitation, Organisation, OrganisationStatus
 from tests.world import make_user
 
 
@@ -41,8 +41,8 @@ def test_publishing_makes_an_item_findable_and_unpublishing_removes_it(
 ):
     from django.http import QueryDict
 
-    from portal import access
-    from portal.tlp import TLP
+    from portal.core import access
+    from portal.core.tlp import TLP
     from search import service
     from search.query import SearchRequest
     from tests.world import make_item
@@ -65,8 +65,8 @@ def test_daily_digest_end_to_end_exactly_once_even_when_a_chunk_fails(
     from django.utils import timezone
 
     from cms.models import ItemPage
-    from portal.digests.models import Delivery, DeliveryStatus, DigestRun, Subscription
-    from portal.digests.tasks import start_digest_run
+    from portal.features.digests.models import Delivery, DeliveryStatus, DigestRun, Subscription
+    from portal.features.digests.tasks import start_digest_run
     from tests.mail_backends import FlakyBackend
 
     settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"

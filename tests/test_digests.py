@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.models import ItemPage, Topic
-from portal.digests import runs
-from portal.digests.building import build_chunk
-from portal.digests.models import (
+from portal.core.tlp import TLP
+from portal.features.digests import runs
+from portal.features.digests.building import build_chunk
+from portal.features.digests.models import (
     Delivery,
     DeliveryStatus,
     DigestRun,
     Subscription,
     UnsubscribeToken,
 )
-from portal.digests.sending import TransientSendError, deliver_chunk
-from portal.tlp import TLP
+from portal.features.digests.sending import TransientSendError, deliver_chunk
 from tests.mail_backends import FlakyBackend
 from tests.world import make_item, make_user
 
@@ -290,7 +290,7 @@ def test_temporary_refusals_are_retried_not_failed(world, run, settings):
 
 
 def test_an_outcome_is_recorded_only_under_the_attempt_s_own_claim(world, run):
-    from portal.digests.sending import _claim, _record
+    from portal.features.digests.sending import _claim, _record
 
     subscribe(world.users["other_member"])
     (chunk,) = runs.fan_out(run)

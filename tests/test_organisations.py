@@ -7,14 +7,14 @@ from django.core import mail
 from django.urls import reverse
 
 from cms.models import OrganisationPage
-from portal.organisations.models import (
+from portal.core.organisations.models import (
     Invitation,
     JoinRequest,
     Membership,
     Organisation,
     OrganisationStatus,
 )
-from portal.organisations.provisioning import approve
+from portal.core.organisations.provisioning import approve
 from tests.world import make_user
 
 

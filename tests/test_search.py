@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cms.models import Audience, CaseStudyPage, StandardPage, Topic
-from portal import access
-from portal.tlp import TLP
+from portal.core import access
+from portal.core.tlp import TLP
 from search import indexing, service
 from search.models import SearchEntry
 from search.query import InvalidSearch, SearchRequest

@@ -15,8 +15,8 @@ import elasticsearch
 import pytest
 from django.http import QueryDict
 
-from portal import access
-from portal.tlp import TLP
+from portal.core import access
+from portal.core.tlp import TLP
 from search import documents, indexing, service
 from search.backends.elasticsearch import FACET_FIELDS, ElasticsearchBackend
 from search.models import SearchEntry
@@ -51,7 +51,7 @@ def clause(label, field=None, values=()):
 
 
 def expected_clauses(world, role):
-    """The access filter's clauses per role, written out independently of portal.access."""
+    """The access filter's clauses per role, written out independently of portal.core.access."""
     if role in ("anonymous", "unverified"):
         return [clause("clear")]
     uid = [world.users[role].pk]

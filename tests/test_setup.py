@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from cms.demo.items import ITEMS
 from cms.demo.people import USERS
 from cms.models import ItemPage
-from portal.tlp import TLP
+from portal.core.tlp import TLP
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ from wagtail.models import Collection, Locale, Page
 
 from cms.demo.loader import DemoLoader
 from cms.models import GuidancePage, OrganisationPage, Topic
-from portal.organisations.models import Membership, Organisation, OrganisationStatus
-from portal.organisations.provisioning import moderators_group
-from portal.tlp import TLP
+from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
+from portal.core.organisations.provisioning import moderators_group
+from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"
 
@@ -36,7 +36,7 @@ COMMUNITY = {"other_member", "recipient_member", "source_member", "contributor",
              "red_recipient"}
 SOURCE = {"source_member", "contributor", "publisher"}
 
-# Who may see an item under each label: the rule, stated independently of portal.access.
+# Who may see an item under each label: the rule, stated independently of portal.core.access.
 EXPECTED = {
     TLP.CLEAR: set(ROLES),
     TLP.GREEN: COMMUNITY,

@@ -20,8 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
-from portal import access
-from portal.tlp import TLP
+from portal.core import access
+from portal.core.tlp import TLP
 
 
 class ItemPageForm(WagtailAdminPageForm):
@@ -29,7 +29,7 @@ class ItemPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        from portal.organisations.models import Organisation
+        from portal.core.organisations.models import Organisation
 
         # Recipients come from the community: approved organisations and their active members.
         if "recipient_organisations" in self.fields:

@@ -21,8 +21,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from cms.models import Audience, Topic
-from portal import access
-from portal.organisations.models import Organisation
+from portal.core import access
+from portal.core.organisations.models import Organisation
 from search.facets import build_facets
 from search.models import SearchEntry
 from search.query import TYPES, SearchRequest, Term, parse_terms

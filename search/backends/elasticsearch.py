@@ -11,8 +11,8 @@ from django.utils.dateparse import parse_datetime
 from elasticsearch import ApiError, TransportError
 from elasticsearch_dsl import Q, Search
 
-from portal import access
-from portal.organisations.models import OrganisationKind
+from portal.core import access
+from portal.core.organisations.models import OrganisationKind
 from search import documents
 from search.facets import build_facets
 from search.query import TYPES, SearchRequest, Term, parse_terms

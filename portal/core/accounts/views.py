@@ -1,0 +1,33 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.core.accounts.models import ApiToken
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. a script.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = ApiToken.issue(request.user, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(request, "account/api_tokens.html", {
+        "form": form, "new_key": new_key, "tokens": request.user.personal_tokens.all(),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id):
+    token = get_object_or_404(request.user.personal_tokens, pk=token_id)
+    token.delete()
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("api-tokens")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "portal.core.organisations"
+    label = "organisations"
+    verbose_name = "Organisations"
+
+    def ready(self):
+        from portal.core.organisations import signals  # noqa: F401

@@ -1,0 +1,51 @@
+from django import forms
+
+from portal.core.organisations.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+
+
+class OrganisationRequestForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "size_band", "website", "description"]
+        help_texts = {"name": "The organisation's full name, as others will know it."}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == OrganisationKind.INDUSTRY and not cleaned.get("size_band"):
+            self.add_error("size_band", "Choose a size band for an industry organisation.")
+        return cleaned
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        labels = {"message": "Message to the organisation's admins (optional)"}
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MembershipRoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER, required=False)

@@ -1,0 +1,133 @@
+"""What approving an organisation sets up, and how roles become Wagtail permissions.
+
+Each approved organisation gets a page under the organisation directory (its contributions
+live below it), a document collection, a contributors group and a publishers group with
+permissions on that subtree only, and a moderation workflow in which its publishers approve
+what its contributors submit.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from portal.core.organisations.models import Membership, Organisation, OrganisationStatus, Role
+
+MODERATORS_GROUP = "Portal moderators"
+
+CONTRIBUTOR_PAGE_PERMS = ["add_page", "change_page"]
+PUBLISHER_PAGE_PERMS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+DOCUMENT_PERMS = ["add_document", "change_document", "choose_document"]
+
+
+def _perm(app_label, codename):
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _org_group(name):
+    group, _ = Group.objects.get_or_create(name=name[:150])
+    group.permissions.add(_perm("wagtailadmin", "access_admin"))
+    return group
+
+
+@transaction.atomic
+def approve(organisation: Organisation, by=None) -> Organisation:
+    organisation.status = OrganisationStatus.APPROVED
+    organisation.approved_at = timezone.now()
+    organisation.approved_by = by
+    organisation.save()  # provisions, through the post_save signal
+    return organisation
+
+
+@transaction.atomic
+def provision(organisation: Organisation) -> None:
+    """Idempotently create everything an approved organisation needs."""
+    from cms.models import OrganisationIndexPage, OrganisationPage
+
+    contributors = organisation.contributors_group or _org_group(
+        f"{organisation.name}: contributors"
+    )
+    publishers = organisation.publishers_group or _org_group(f"{organisation.name}: publishers")
+    if organisation.collection is None:
+        organisation.collection = Collection.get_first_root_node().add_child(
+            name=organisation.name
+        )
+    organisation.contributors_group = contributors
+    organisation.publishers_group = publishers
+    organisation.approved_at = organisation.approved_at or timezone.now()
+    # update(), not save(): provisioning runs from post_save and must not re-trigger it.
+    Organisation.objects.filter(pk=organisation.pk).update(
+        contributors_group=contributors, publishers_group=publishers,
+        collection=organisation.collection, approved_at=organisation.approved_at,
+    )
+
+    page = OrganisationPage.objects.filter(organisation=organisation).first()
+    if page is None:
+        directory = OrganisationIndexPage.objects.first()
+        if directory is None:
+            return  # no site tree yet; provisioning runs again when the directory exists
+        page = directory.add_child(instance=OrganisationPage(
+            title=organisation.name, slug=organisation.slug, organisation=organisation,
+        ))
+
+    for group, codenames in ((contributors, CONTRIBUTOR_PAGE_PERMS),
+                             (publishers, PUBLISHER_PAGE_PERMS)):
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission=_perm("wagtailcore", codename)
+            )
+        for codename in DOCUMENT_PERMS:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=organisation.collection,
+                permission=_perm("wagtaildocs", codename),
+            )
+
+    if not WorkflowPage.objects.filter(page=page).exists():
+        task = GroupApprovalTask.objects.create(name=f"{organisation.name}: publisher review")
+        task.groups.set([publishers])
+        workflow = Workflow.objects.create(name=f"{organisation.name}: moderation")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.create(workflow=workflow, page=page)
+
+    for membership in organisation.memberships.select_related("user"):
+        sync_groups(membership)
+
+
+def sync_groups(membership: Membership, removed: bool = False) -> None:
+    """Put the member in exactly the Wagtail groups their role in the organisation implies."""
+    org = membership.organisation
+    user = membership.user
+    wanted = {
+        org.contributors_group: not removed and membership.has_role(Role.CONTRIBUTOR),
+        org.publishers_group: not removed and membership.has_role(Role.PUBLISHER),
+    }
+    for group, member in wanted.items():
+        if group is None:
+            continue
+        if member:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+
+
+def moderators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(
+        _perm("wagtailadmin", "access_admin"),
+        _perm("organisations", "view_organisation"),
+        _perm("organisations", "change_organisation"),
+        _perm("digests", "view_delivery"),
+    )
+    return group
+
+
+def is_moderator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class DigestsConfig(AppConfig):
-    name = "portal.digests"
-    label = "digests"
-    verbose_name = "Subscriptions and digests"

@@ -1,0 +1,153 @@
+"""Building digests: which new items each subscriber gets, decided at send time.
+
+A chunk of subscribers is built in a fixed number of queries, however many subscribers or
+items it holds: the window's new items, the subscribers, their subscriptions and their
+principals are each loaded once; saved-search text is matched in one query; every subscriber's
+items are then chosen in Python with the access policy's predicate. Whatever does not depend on
+the subscriber (an item's facets, access fields, URL) is worked out once per item.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from portal.core import access
+from portal.core.tlp import TLP
+from search.engines import get_backend
+from search.query import InvalidSearch
+
+log = logging.getLogger(__name__)
+
+GROUP_ORDER = ["guidance", "case-studies", "standards", "scenarios"]
+ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
+                 access.OWNER)
+
+
+@dataclass
+class DigestItem:
+    id: int
+    title: str
+    summary: str
+    url: str
+    tlp: TLP
+    kind: str
+    kind_name: str
+    organisation: str
+
+    def get_tlp_display(self):
+        return self.tlp.label
+
+
+@dataclass
+class Candidate:
+    """One new item as digests see it: its display, its facets and its access fields."""
+
+    item: DigestItem
+    facets: dict[str, set]
+    access: dict[str, set[int]]
+
+    @property
+    def tlp(self) -> str:
+        return self.item.tlp.value
+
+    def access_values(self, field_name: str) -> set[int]:
+        return self.access[field_name]
+
+
+@dataclass
+class Digest:
+    user: object
+    frequency: str
+    items: list[DigestItem] = field(default_factory=list)
+
+    @property
+    def highest_label(self) -> TLP | None:
+        return max((item.tlp for item in self.items), key=lambda t: t.rank, default=None)
+
+    @property
+    def groups(self) -> list[tuple[str, list[DigestItem]]]:
+        by_kind = defaultdict(list)
+        for item in self.items:
+            by_kind[item.kind].append(item)
+        return [(by_kind[kind][0].kind_name, by_kind[kind])
+                for kind in GROUP_ORDER if by_kind.get(kind)]
+
+    @property
+    def subject(self) -> str:
+        count = len(self.items)
+        label = f"[{self.highest_label.label}] " if self.items else ""
+        what = f"{count} new item{'s' if count != 1 else ''}"
+        return (f"{label}Your {self.frequency} digest: {what} on "
+                f"{settings.WAGTAIL_SITE_NAME}")
+
+
+def new_items(window_start, window_end) -> list[Candidate]:
+    """Live items first published in the window, newest first."""
+    from cms.models import ItemPage
+
+    pages = (ItemPage.objects.live()
+             .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
+             .select_related("source_organisation")
+             .prefetch_related("topics", "audiences", "recipient_organisations",
+                               "recipient_users")
+             .order_by("-first_published_at", "-pk"))
+    candidates = []
+    for page in pages:
+        cls, org = page.specific_class, page.source_organisation
+        candidates.append(Candidate(
+            item=DigestItem(
+                id=page.pk, title=page.title, summary=page.summary,
+                url=settings.PORTAL_BASE_URL + page.url, tlp=TLP(page.tlp),
+                kind=cls.kind_slug, kind_name=str(cls._meta.verbose_name_plural).capitalize(),
+                organisation=org.name),
+            facets={
+                "types": {cls.kind_slug}, "topics": {t.slug for t in page.topics.all()},
+                "audiences": {a.slug for a in page.audiences.all()},
+                "organisation_kinds": {org.kind}, "organisations": {org.slug},
+                "labels": {page.tlp}, "years": {page.first_published_at.year},
+            },
+            access={name: page.access_values(name) for name in ACCESS_FIELDS},
+        ))
+    return candidates
+
+
+def matches(request, candidate: Candidate, text_hits) -> bool:
+    """Does the item satisfy a saved search? The same filters as the search service."""
+    for attr, values in candidate.facets.items():
+        wanted = getattr(request, attr)
+        if wanted and values.isdisjoint(wanted):
+            return False
+    return not request.text or candidate.item.id in text_hits.get(request.text, ())
+
+
+def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
+    """The digests of ``user_ids`` for one window, in a fixed number of queries."""
+    from portal.features.digests.models import Subscription
+
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+    subscriptions = defaultdict(list)
+    for subscription in Subscription.objects.filter(
+        user_id__in=[u.pk for u in users], frequency=frequency, active=True
+    ):
+        try:
+            subscriptions[subscription.user_id].append(subscription.search_request)
+        except InvalidSearch as error:  # saved before a type or label was withdrawn
+            log.warning("Skipping subscription %s: %s", subscription.pk, error)
+    candidates = new_items(window_start, window_end)
+    texts = sorted({r.text for rs in subscriptions.values() for r in rs if r.text})
+    text_hits = (get_backend("database").match_texts(texts, [c.item.id for c in candidates])
+                 if texts and candidates else {})
+    principals = access.principals_for_users(users)
+
+    digests = []
+    for user in users:
+        may_see = access.viewer(principals.get(user.pk, access.ANONYMOUS))
+        requests = subscriptions[user.pk]
+        digests.append(Digest(user=user, frequency=frequency, items=[
+            candidate.item for candidate in candidates
+            if may_see(candidate) and any(matches(r, candidate, text_hits) for r in requests)
+        ]))
+    return digests
