@@ -511,11 +511,9 @@ class Worker:
                 "visible": self.visible_count(), **search, "autocomplete": autocomplete}
 
     def visible_count(self) -> int:
-        from portal.core import access
-        from search.models import SearchEntry
+        from search.access import entry_policy
 
-        return SearchEntry.objects.filter(
-            access.visible_q(self.principal, model=SearchEntry)).count()
+        return entry_policy.visible(self.principal).count()
 
     def search_once(self, params: str):
         from django.http import QueryDict

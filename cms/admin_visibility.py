@@ -6,6 +6,7 @@ admin when the access policy lets them see it on the site, or when they may edit
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.access import item_policy
 from portal.core import access
 
 
@@ -18,7 +19,7 @@ def admin_visible_pages(pages, user):
     editable = PagePermissionPolicy().instances_user_has_any_permission_for(
         user, ["add", "change", "publish"]
     )
-    hidden_items = ItemPage.objects.exclude(access.visible_q(principal)).exclude(
+    hidden_items = ItemPage.objects.exclude(item_policy.visible_q(principal)).exclude(
         pk__in=editable.values("pk")
     )
     return pages.exclude(pk__in=hidden_items.values("pk"))

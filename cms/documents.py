@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
+from cms.access import item_policy
 from portal.core import access
 
 
@@ -26,7 +27,7 @@ def can_download(request, document) -> bool:
 
     page_ids = [int(pk) for pk in items_using(document)]
     if ItemPage.objects.live().filter(
-        access.visible_q(access.principal_for(request)), pk__in=page_ids
+        item_policy.visible_q(access.principal_for(request)), pk__in=page_ids
     ).exists():
         return True
     user = request.user

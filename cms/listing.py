@@ -3,6 +3,7 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 
+from cms.access import item_policy
 from portal.core import access
 
 PAGE_SIZE = 12
@@ -14,7 +15,7 @@ def visible_items(principal: access.Principal):
 
     return (
         ItemPage.objects.live()
-        .filter(access.visible_q(principal))
+        .filter(item_policy.visible_q(principal))
         .select_related("source_organisation")
         .prefetch_related("topics")
         .order_by("-first_published_at", "-pk")

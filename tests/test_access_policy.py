@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from cms.access import item_policy
 from cms.models import ItemPage
 from portal.core import access
 from portal.core.organisations.models import OrganisationStatus
@@ -22,9 +23,9 @@ def test_predicate_and_filter_agree_with_the_rule(world, role):
     who = principal(world, role)
     by_filter = set(
         ItemPage.objects.filter(pk__in=[i.pk for i in world.items.values()])
-        .filter(access.visible_q(who)).values_list("tlp", flat=True)
+        .filter(item_policy.visible_q(who)).values_list("tlp", flat=True)
     )
-    by_predicate = {label for label, item in world.items.items() if access.can_view(who, item)}
+    by_predicate = {label for label, item in world.items.items() if item_policy.can_view(who, item)}
     expected = {label for label in TLP if role in EXPECTED[label]}
     assert by_filter == by_predicate == expected
 
@@ -35,7 +36,7 @@ def test_filter_returns_no_duplicate_rows(world):
     item = world.items[TLP.AMBER]
     item.recipient_organisations.add(world.orgs["source"], world.orgs["other"])
     reader.memberships.create(organisation=world.orgs["other"], role="member")
-    qs = ItemPage.objects.filter(access.visible_q(access.principal_for_user(reader)))
+    qs = ItemPage.objects.filter(item_policy.visible_q(access.principal_for_user(reader)))
     assert qs.filter(pk=item.pk).count() == 1
 
 
@@ -43,19 +44,19 @@ def test_owner_sees_their_own_red_item(world):
     author = world.users["publisher"]
     item = make_item(world.orgs["source"], TLP.RED, "Owner red", owner=author,
                      recipient_users=[world.users["red_recipient"]])
-    assert access.can_view(access.principal_for_user(author), item)
-    assert not access.can_view(principal(world, "source_member"), item)
+    assert item_policy.can_view(access.principal_for_user(author), item)
+    assert not item_policy.can_view(principal(world, "source_member"), item)
 
 
 def test_membership_of_a_suspended_organisation_stops_counting(world):
     org = world.orgs["recipient"]
     who_before = principal(world, "recipient_member")
-    assert access.can_view(who_before, world.items[TLP.AMBER])
+    assert item_policy.can_view(who_before, world.items[TLP.AMBER])
     org.status = OrganisationStatus.SUSPENDED
     org.save()
     who_after = principal(world, "recipient_member")
-    assert not access.can_view(who_after, world.items[TLP.AMBER])
-    assert not access.can_view(who_after, world.items[TLP.GREEN])
+    assert not item_policy.can_view(who_after, world.items[TLP.AMBER])
+    assert not item_policy.can_view(who_after, world.items[TLP.GREEN])
 
 
 def test_inactive_user_is_anonymous(world):
@@ -120,8 +121,8 @@ def test_moving_an_item_moves_its_source_organisation(world):
     item.move(world.orgs["other"].page, pos="last-child")
     item.refresh_from_db()
     assert item.source_organisation == world.orgs["other"]
-    assert access.can_view(principal(world, "other_member"), item)
-    assert not access.can_view(principal(world, "source_member"), item)
+    assert item_policy.can_view(principal(world, "other_member"), item)
+    assert not item_policy.can_view(principal(world, "source_member"), item)
 
 
 def test_anonymous_visitors_cannot_tell_restricted_from_missing_items(client_for, world):
@@ -131,3 +132,34 @@ def test_anonymous_visitors_cannot_tell_restricted_from_missing_items(client_for
     assert restricted.status_code == missing.status_code == 302
     assert client.get("/documents/999999/nothing.txt").status_code == 302
     assert client.get("/no/such/page/").status_code == 404  # elsewhere, a plain 404
+
+
+def test_policy_resolves_its_model_lazily_and_checks_its_fields():
+    """Built from a name, the policy touches no model until used; a model without the access
+    fields fails the start-up check instead of failing open at request time."""
+    from django.contrib.auth.models import Group
+
+    from portal.core.access import AccessPolicy, _policies
+
+    lazy = AccessPolicy("cms.ItemPage")
+    wrong = AccessPolicy(Group)
+    missing = AccessPolicy("cms.NoSuchModel")
+    try:
+        assert "model" not in lazy.__dict__  # nothing resolved yet
+        assert lazy.model is ItemPage
+        assert lazy.check() == []
+        assert {error.id for error in wrong.check()} == {"access.E002"}
+        assert len(wrong.check()) == 5  # tlp, two foreign keys, two many-to-many
+        assert [error.id for error in missing.check()] == ["access.E001"]
+    finally:
+        for policy in (lazy, wrong, missing):
+            _policies.remove(policy)
+
+
+def test_the_portal_policies_pass_the_start_up_check():
+    from django.core.checks.registry import registry
+
+    from portal.core.access import check_policies
+
+    assert check_policies in registry.get_checks()
+    assert check_policies() == []

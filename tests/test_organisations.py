@@ -14,7 +14,6 @@ from portal.core.organisations.models import (
     Organisation,
     OrganisationStatus,
 )
-from portal.core.organisations.provisioning import approve
 from tests.world import make_user
 
 
@@ -37,7 +36,7 @@ def test_registering_an_organisation_waits_for_a_moderator(client, world):
     assert not OrganisationPage.objects.filter(organisation=org).exists()
     assert Membership.objects.get(organisation=org).role == "admin"
 
-    approve(org, by=world.users["moderator"])
+    org.approve(by=world.users["moderator"])
     page = OrganisationPage.objects.get(organisation=org)
     assert page.live and org.is_small_firm
     assert requester.groups.filter(pk=org.publishers_group_id).exists()

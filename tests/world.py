@@ -13,8 +13,8 @@ from wagtail.models import Collection, Locale, Page
 
 from cms.demo.loader import DemoLoader
 from cms.models import GuidancePage, OrganisationPage, Topic
+from cms.provisioning import moderators_group
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
-from portal.core.organisations.provisioning import moderators_group
 from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"

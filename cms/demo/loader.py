@@ -22,8 +22,8 @@ from cms.models import (
     Topic,
     TopicIndexPage,
 )
+from cms.provisioning import moderators_group
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
-from portal.core.organisations.provisioning import moderators_group
 
 ITEM_CLASSES = {
     "guidance": GuidancePage,

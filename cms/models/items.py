@@ -19,6 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from portal.core import access
 from portal.core.tlp import TLP
@@ -126,7 +127,7 @@ class ItemPage(Page):
         return TLP(self.tlp)
 
     def serve(self, request, *args, **kwargs):
-        if not access.can_view(access.principal_for(request), self):
+        if not item_policy.can_view(access.principal_for(request), self):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             raise Http404

@@ -1,9 +1,10 @@
 """The access policy: the one place that decides who may see which shared item.
 
 The rule is written once, as the list of *grants* a principal holds. A grant says "items with
-this TLP label, optionally only where this field holds one of these values". The same grants
-compile to a Django ``Q`` for database queries (:func:`visible_q`), to a search engine filter
-(:func:`grants` is public for that) and to a Python predicate for one item (:func:`can_view`).
+this TLP label, optionally only where this field holds one of these values". :func:`grants` is a
+pure function, so search engines compile it into their own filters. An :class:`AccessPolicy`
+binds the rule to a model and compiles the same grants to a Django ``Q`` (``visible_q``) and to
+a predicate for one item (``can_view``).
 
 | label            | grant                                                          |
 |------------------|----------------------------------------------------------------|
@@ -20,9 +21,15 @@ Superusers and moderators get no special treatment here: TLP is the source's dec
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
+from django.apps import apps
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 
 from portal.core.tlp import TLP
@@ -80,20 +87,19 @@ def grants(principal: Principal) -> list[Grant]:
 
 
 class SharedItem(Protocol):
-    """What the policy needs to know about an item (cms.ItemPage provides it)."""
+    """What the policy needs to know about one item (``cms.ItemPage`` provides it)."""
 
     tlp: str
 
     def access_values(self, field_name: str) -> set[int]: ...
 
 
-def can_view(principal: Principal, item: SharedItem) -> bool:
-    """May ``principal`` see ``item``?"""
-    return viewer(principal)(item)
+def viewer(principal: Principal) -> Callable[[SharedItem], bool]:
+    """"May ``principal`` see this item?" for many items: the grants are worked out once.
 
-
-def viewer(principal: Principal):
-    """``can_view`` for one principal and many items: the grants are worked out once."""
+    Works on anything shaped like :class:`SharedItem`, model instance or not (digests check
+    plain records built in bulk).
+    """
     by_label: dict[str, list[Grant]] = defaultdict(list)
     for grant in grants(principal):
         by_label[grant.label].append(grant)
@@ -105,31 +111,90 @@ def viewer(principal: Principal):
     return may_see
 
 
-def visible_q(principal: Principal, model=None) -> Q:
-    """A filter for querysets of ``model`` (default ``cms.ItemPage``).
+class AccessPolicy:
+    """The rule bound to one model that carries the access fields.
 
-    Any model with the item's access fields works: ``tlp``, foreign keys ``source_organisation``
-    and ``owner``, many-to-many ``recipient_organisations`` and ``recipient_users`` (the search
-    index's entries have them too). Many-to-many grants become ``pk__in`` subqueries, so the
-    result never has duplicate rows.
+    Built, as Wagtail's permission policies are, with a model or an ``"app_label.Model"``
+    string that is resolved on first use, so the core never imports the models it guards.
+    Any model qualifies that has ``tlp``, foreign keys ``source_organisation`` and ``owner`` and
+    many-to-many ``recipient_organisations`` and ``recipient_users``; :func:`check_policies`
+    verifies that at start-up.
     """
-    if model is None:
-        from cms.models import ItemPage as model
 
-    query = Q()
-    for grant in grants(principal):
-        condition = Q(tlp=grant.label)
-        if grant.field in (SOURCE_ORG, OWNER):
-            condition &= Q(**{f"{grant.field}_id__in": grant.values})
-        elif grant.field is not None:
-            relation = getattr(model, grant.field)
-            through = relation.through
-            own = relation.field.m2m_field_name()
-            target = relation.field.m2m_reverse_field_name()
-            ids = through.objects.filter(**{f"{target}__in": grant.values}).values(own)
-            condition &= Q(pk__in=ids)
-        query |= condition
-    return query
+    FOREIGN_KEYS = (SOURCE_ORG, OWNER)
+    MANY_TO_MANY = (RECIPIENT_ORGS, RECIPIENT_USERS)
+
+    def __init__(self, model):
+        self._model = model
+        _policies.append(self)
+
+    @cached_property
+    def model(self):
+        if isinstance(self._model, str):
+            return apps.get_model(self._model)
+        return self._model
+
+    def __repr__(self):
+        name = self._model if isinstance(self._model, str) else self._model._meta.label
+        return f"<AccessPolicy {name}>"
+
+    def visible_q(self, principal: Principal) -> Q:
+        """A filter for this model's querysets: what ``principal`` may see.
+
+        Many-to-many grants become ``pk__in`` subqueries, so the result has no duplicate rows
+        and composes with any other filter or ordering.
+        """
+        query = Q()
+        for grant in grants(principal):
+            condition = Q(tlp=grant.label)
+            if grant.field in self.FOREIGN_KEYS:
+                condition &= Q(**{f"{grant.field}_id__in": grant.values})
+            elif grant.field is not None:
+                relation = getattr(self.model, grant.field)
+                own = relation.field.m2m_field_name()
+                target = relation.field.m2m_reverse_field_name()
+                ids = relation.through.objects.filter(
+                    **{f"{target}__in": grant.values}).values(own)
+                condition &= Q(pk__in=ids)
+            query |= condition
+        return query
+
+    def visible(self, principal: Principal, queryset=None):
+        """``queryset`` (default: every instance) narrowed to what ``principal`` may see."""
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        return queryset.filter(self.visible_q(principal))
+
+    def can_view(self, principal: Principal, item: SharedItem) -> bool:
+        return viewer(principal)(item)
+
+    def check(self) -> list[checks.CheckMessage]:
+        try:
+            model = self.model
+        except (LookupError, ValueError) as error:
+            return [checks.Error(f"{self!r}: {error}", id="access.E001")]
+        wanted = {"tlp": (models.CharField,),
+                  **dict.fromkeys(self.FOREIGN_KEYS, (models.ForeignKey,)),
+                  **dict.fromkeys(self.MANY_TO_MANY, (models.ManyToManyField,))}
+        errors = []
+        for name, kinds in wanted.items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                model_field = None
+            if not isinstance(model_field, kinds):
+                errors.append(checks.Error(
+                    f"{model._meta.label} has no {kinds[0].__name__} {name!r}, so the access "
+                    f"policy cannot decide who sees it.", obj=model, id="access.E002"))
+        return errors
+
+
+_policies: list[AccessPolicy] = []
+
+
+def check_policies(**kwargs) -> list[checks.CheckMessage]:
+    """System check: every policy's model carries the access fields."""
+    return [error for policy in _policies for error in policy.check()]
 
 
 def principal_for_user(user) -> Principal:

@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from cms.models import Audience, Topic
 from portal.core import access
 from portal.core.organisations.models import Organisation
+from search.access import entry_policy
 from search.facets import build_facets
 from search.models import SearchEntry
 from search.query import TYPES, SearchRequest, Term, parse_terms
@@ -107,7 +108,7 @@ class DatabaseBackend:
     def _matches(self, principal, terms, buckets=None, **text):
         """The visible entries matching ``terms`` (in the first ``buckets`` sample buckets);
         the ORM compiles the access policy."""
-        matches = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+        matches = SearchEntry.objects.filter(entry_policy.visible_q(principal))
         if buckets is not None:
             # A smallint on both sides, so PostgreSQL's GIN index answers the bucket with the
             # text; SQLite reads it from its covering index, and also inside the FTS5 scan.
@@ -383,7 +384,7 @@ class DatabaseBackend:
         terms = [t for t in parse_terms(prefix) if not t.negated]
         if not terms:
             return []
-        visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+        visible = SearchEntry.objects.filter(entry_policy.visible_q(principal))
         if self.vendor == "postgresql":
             words = [w for t in terms for w in t.words]
             tsquery = " & ".join(f"{w}" for w in words[:-1])
@@ -436,7 +437,7 @@ class DatabaseBackend:
             repr(access.grants(principal)).encode()).hexdigest()
 
         def build():
-            visible = SearchEntry.objects.filter(access.visible_q(principal, model=SearchEntry))
+            visible = SearchEntry.objects.filter(entry_policy.visible_q(principal))
             words = set()
             for title, summary in visible.order_by("-published_at").values_list(
                     "title", "summary")[:limit]:

@@ -3,7 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -61,7 +61,7 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Provisioned on approval (see portal.core.organisations.provisioning).
+    # Set up on approval by the CMS (cms.provisioning, on the organisation_approved signal).
     contributors_group = models.OneToOneField(
         "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
         related_name="+",
@@ -93,6 +93,15 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         page = getattr(self, "page", None)
         return page.url if page is not None else ""
+
+    def approve(self, by=None):
+        """Approve the organisation. Saving announces the approval (``signals``), and what the
+        receivers set up commits or rolls back with it."""
+        self.status = OrganisationStatus.APPROVED
+        self.approved_at = timezone.now()
+        self.approved_by = by
+        with transaction.atomic():
+            self.save()
 
     @property
     def is_approved(self):

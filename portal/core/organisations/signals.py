@@ -1,22 +1,19 @@
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+"""What the organisations app announces, for higher layers to act on.
 
-from portal.core.organisations.models import Membership, Organisation
-from portal.core.organisations.provisioning import provision, sync_groups
+``organisation_approved`` is sent whenever an approved organisation is saved (on approval and on
+later edits), so receivers must be idempotent. The CMS listens to set up the organisation's
+section, collection, groups and workflow; the core itself knows nothing of pages.
+"""
 
+from django.db.models.signals import post_save
+from django.dispatch import Signal, receiver
 
-@receiver(post_save, sender=Membership)
-def membership_saved(sender, instance, **kwargs):
-    sync_groups(instance)
+from portal.core.organisations.models import Organisation
 
-
-@receiver(post_delete, sender=Membership)
-def membership_deleted(sender, instance, **kwargs):
-    sync_groups(instance, removed=True)
+organisation_approved = Signal()  # sender=Organisation, organisation=<Organisation>
 
 
 @receiver(post_save, sender=Organisation)
-def organisation_saved(sender, instance, **kwargs):
-    """Approval, wherever it happens (admin, shell, demo data), provisions the organisation."""
+def announce_approval(sender, instance, **kwargs):
     if instance.is_approved:
-        provision(instance)
+        organisation_approved.send(sender=Organisation, organisation=instance)

@@ -1,9 +1,10 @@
-"""What approving an organisation sets up, and how roles become Wagtail permissions.
+"""What approving an organisation sets up in the CMS, and how roles become Wagtail permissions.
 
-Each approved organisation gets a page under the organisation directory (its contributions
-live below it), a document collection, a contributors group and a publishers group with
-permissions on that subtree only, and a moderation workflow in which its publishers approve
-what its contributors submit.
+The core announces approval (``organisation_approved``) and membership changes (model
+signals); the receivers in ``cms.signals`` call this module. Each approved organisation gets a
+page under the organisation directory (its contributions live below it), a document collection,
+a contributors group and a publishers group with permissions on that subtree only, and a
+moderation workflow in which its publishers approve what its contributors submit.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -19,9 +20,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from portal.core.organisations.models import Membership, Organisation, OrganisationStatus, Role
-
-MODERATORS_GROUP = "Portal moderators"
+from cms.models import OrganisationIndexPage, OrganisationPage
+from portal.core.accounts.moderators import MODERATORS_GROUP
+from portal.core.organisations.models import Membership, Organisation, Role
 
 CONTRIBUTOR_PAGE_PERMS = ["add_page", "change_page"]
 PUBLISHER_PAGE_PERMS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -39,19 +40,8 @@ def _org_group(name):
 
 
 @transaction.atomic
-def approve(organisation: Organisation, by=None) -> Organisation:
-    organisation.status = OrganisationStatus.APPROVED
-    organisation.approved_at = timezone.now()
-    organisation.approved_by = by
-    organisation.save()  # provisions, through the post_save signal
-    return organisation
-
-
-@transaction.atomic
 def provision(organisation: Organisation) -> None:
     """Idempotently create everything an approved organisation needs."""
-    from cms.models import OrganisationIndexPage, OrganisationPage
-
     contributors = organisation.contributors_group or _org_group(
         f"{organisation.name}: contributors"
     )
@@ -128,6 +118,3 @@ def moderators_group() -> Group:
     )
     return group
 
-
-def is_moderator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
