@@ -3,7 +3,7 @@ from django.http import Http404
 from wagtail import hooks
 
 from cms.admin_visibility import admin_visible_pages
-from cms.documents import can_download
+from cms.downloads import can_download
 
 
 @hooks.register("before_serve_document")

@@ -29,7 +29,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    # Images only: documents are always served through the access policy (cms.documents).
+    # Images only: documents are always served through the access policy (cms.downloads).
     urlpatterns += static(f"{settings.MEDIA_URL}images/",
                           document_root=settings.MEDIA_ROOT / "images")
 
