@@ -43,11 +43,24 @@ OWNER = "owner"
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking. Built once per request by :func:`principal_for`."""
+    """Who is asking. Built once per request by :func:`principal_for`.
+
+    ``roles`` holds ``(organisation id, role)`` for each membership of an approved organisation
+    (roles as in ``organisations.Role``: member, contributor, publisher, admin), for the rules of
+    objects that an organisation's admins or publishers see and its members do not.
+    """
 
     user_id: int | None = None
     verified: bool = False
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+
+    def organisations_where(self, *roles: str) -> frozenset[int]:
+        """The organisations in which this principal holds one of ``roles`` (not implied ones:
+        pass every role that qualifies)."""
+        if not self.verified:
+            return frozenset()
+        return frozenset(org for org, role in self.roles if role in roles)
 
     @property
     def is_anonymous(self) -> bool:
@@ -63,13 +76,20 @@ ANONYMOUS = Principal()
 
 @dataclass(frozen=True)
 class Grant:
-    label: TLP
-    field: str | None = None  # None: every item with the label
+    """``label``: objects with this TLP label (None: objects that carry no label).
+    ``field``/``values``: only where that field holds one of these ids (None: all of them)."""
+
+    label: TLP | None
+    field: str | None = None
     values: frozenset[int] = frozenset()
 
 
 def grants(principal: Principal) -> list[Grant]:
-    """Everything ``principal`` may see, as a list of grants. This is the rule."""
+    """Every shared item ``principal`` may see, as a list of grants. This is the TLP rule.
+
+    Other kinds of restricted objects get their own rule below it, in this module, written
+    the same way: a pure function from a principal to grants.
+    """
     result = [Grant(TLP.CLEAR)]
     if not principal.verified or principal.user_id is None:
         return result
@@ -94,38 +114,48 @@ class SharedItem(Protocol):
     def access_values(self, field_name: str) -> set[int]: ...
 
 
-def viewer(principal: Principal) -> Callable[[SharedItem], bool]:
-    """"May ``principal`` see this item?" for many items: the grants are worked out once.
+Rule = Callable[[Principal], list[Grant]]
+
+
+def viewer(principal: Principal, rule: Rule = grants) -> Callable[[SharedItem], bool]:
+    """"May ``principal`` see this object?" for many objects: the grants are worked out once.
 
     Works on anything shaped like :class:`SharedItem`, model instance or not (digests check
-    plain records built in bulk).
+    plain records built in bulk). Objects under a rule without labels need no ``tlp``.
     """
-    by_label: dict[str, list[Grant]] = defaultdict(list)
-    for grant in grants(principal):
+    by_label: dict[str | None, list[Grant]] = defaultdict(list)
+    for grant in rule(principal):
         by_label[grant.label].append(grant)
 
     def may_see(item: SharedItem) -> bool:
+        candidates = by_label.get(getattr(item, "tlp", None), ())
         return any(grant.field is None or grant.values & item.access_values(grant.field)
-                   for grant in by_label.get(item.tlp, ()))
+                   for grant in candidates)
 
     return may_see
 
 
+# The fields the TLP rule reads, and what each must be on a model it guards.
+ITEM_FIELDS = {"tlp": models.CharField, SOURCE_ORG: models.ForeignKey,
+               OWNER: models.ForeignKey, RECIPIENT_ORGS: models.ManyToManyField,
+               RECIPIENT_USERS: models.ManyToManyField}
+
+
 class AccessPolicy:
-    """The rule bound to one model that carries the access fields.
+    """A rule bound to one model that carries the fields the rule reads.
 
     Built, as Wagtail's permission policies are, with a model or an ``"app_label.Model"``
     string that is resolved on first use, so the core never imports the models it guards.
-    Any model qualifies that has ``tlp``, foreign keys ``source_organisation`` and ``owner`` and
-    many-to-many ``recipient_organisations`` and ``recipient_users``; :func:`check_policies`
-    verifies that at start-up.
+    ``rule`` defaults to the TLP rule (:func:`grants`), whose models need ``tlp``, foreign keys
+    ``source_organisation`` and ``owner`` and many-to-many ``recipient_organisations`` and
+    ``recipient_users``; a policy for another kind of object names its rule and its ``fields``
+    (name: model field class). :func:`check_policies` verifies them at start-up.
     """
 
-    FOREIGN_KEYS = (SOURCE_ORG, OWNER)
-    MANY_TO_MANY = (RECIPIENT_ORGS, RECIPIENT_USERS)
-
-    def __init__(self, model):
+    def __init__(self, model, rule: Rule = grants, fields: dict | None = None):
         self._model = model
+        self.rule = rule
+        self.fields = ITEM_FIELDS if fields is None else fields
         _policies.append(self)
 
     @cached_property
@@ -144,18 +174,21 @@ class AccessPolicy:
         Many-to-many grants become ``pk__in`` subqueries, so the result has no duplicate rows
         and composes with any other filter or ordering.
         """
-        query = Q()
-        for grant in grants(principal):
-            condition = Q(tlp=grant.label)
-            if grant.field in self.FOREIGN_KEYS:
-                condition &= Q(**{f"{grant.field}_id__in": grant.values})
-            elif grant.field is not None:
+        query = Q(pk__in=[])  # no grant, nothing visible
+        for grant in self.rule(principal):
+            condition = Q() if grant.label is None else Q(tlp=grant.label)
+            if grant.field is None:
+                pass
+            elif self.model._meta.get_field(grant.field).many_to_many:
                 relation = getattr(self.model, grant.field)
                 own = relation.field.m2m_field_name()
                 target = relation.field.m2m_reverse_field_name()
                 ids = relation.through.objects.filter(
                     **{f"{target}__in": grant.values}).values(own)
                 condition &= Q(pk__in=ids)
+            else:
+                column = self.model._meta.get_field(grant.field).attname
+                condition &= Q(**{f"{column}__in": grant.values})
             query |= condition
         return query
 
@@ -165,28 +198,45 @@ class AccessPolicy:
             queryset = self.model._default_manager.all()
         return queryset.filter(self.visible_q(principal))
 
-    def can_view(self, principal: Principal, item: SharedItem) -> bool:
-        return viewer(principal)(item)
+    def can_view(self, principal: Principal, item) -> bool:
+        """May ``principal`` see ``item``? Items may define ``access_values(field)``; other
+        instances are read field by field."""
+        if not hasattr(item, "access_values"):
+            item = _FieldReader(item)
+        return viewer(principal, self.rule)(item)
 
     def check(self) -> list[checks.CheckMessage]:
         try:
             model = self.model
         except (LookupError, ValueError) as error:
             return [checks.Error(f"{self!r}: {error}", id="access.E001")]
-        wanted = {"tlp": (models.CharField,),
-                  **dict.fromkeys(self.FOREIGN_KEYS, (models.ForeignKey,)),
-                  **dict.fromkeys(self.MANY_TO_MANY, (models.ManyToManyField,))}
         errors = []
-        for name, kinds in wanted.items():
+        for name, kind in self.fields.items():
             try:
                 model_field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 model_field = None
-            if not isinstance(model_field, kinds):
+            if not isinstance(model_field, kind):
                 errors.append(checks.Error(
-                    f"{model._meta.label} has no {kinds[0].__name__} {name!r}, so the access "
+                    f"{model._meta.label} has no {kind.__name__} {name!r}, so the access "
                     f"policy cannot decide who sees it.", obj=model, id="access.E002"))
         return errors
+
+
+class _FieldReader:
+    """An instance seen as :class:`SharedItem`: a foreign key gives its id, a many-to-many
+    field the ids it holds, any other field its value."""
+
+    def __init__(self, instance):
+        self.instance = instance
+        self.tlp = getattr(instance, "tlp", None)
+
+    def access_values(self, field_name: str) -> set[int]:
+        model_field = self.instance._meta.get_field(field_name)
+        if model_field.many_to_many:
+            return set(getattr(self.instance, field_name).values_list("pk", flat=True))
+        value = getattr(self.instance, model_field.attname)
+        return set() if value is None else {value}
 
 
 _policies: list[AccessPolicy] = []
@@ -222,14 +272,15 @@ def principals_for_users(users) -> dict[int, Principal]:
         user_id__in=list(active), verified=True
     ).values_list("user_id", "email"):
         verified[user_id].add(email.lower())
-    orgs: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(
+    roles: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for user_id, org_id, role in Membership.objects.filter(
         user_id__in=list(active), organisation__status=OrganisationStatus.APPROVED
-    ).values_list("user_id", "organisation_id"):
-        orgs[user_id].add(org_id)
+    ).values_list("user_id", "organisation_id", "role"):
+        roles[user_id].add((org_id, role))
     return {
         pk: Principal(user_id=pk, verified=user.email.lower() in verified[pk],
-                      organisation_ids=frozenset(orgs[pk]))
+                      organisation_ids=frozenset(org for org, _ in roles[pk]),
+                      roles=frozenset(roles[pk]))
         for pk, user in active.items()
     }
 
