@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.core.accounts",
     "portal.core.organisations",
+    "portal.core.notifications",
     "portal.features.digests",
     "cms",
     "search",

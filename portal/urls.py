@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/api-tokens/", api_tokens, name="api-tokens"),
     path("accounts/api-tokens/<int:token_id>/revoke/", revoke_api_token, name="revoke-api-token"),
     path("", include("portal.core.organisations.urls")),
+    path("", include("portal.core.notifications.urls")),
     path("", include("search.urls")),
     path("", include("portal.features.digests.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),

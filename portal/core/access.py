@@ -106,6 +106,13 @@ def grants(principal: Principal) -> list[Grant]:
     return result
 
 
+def notification_rule(principal: Principal) -> list[Grant]:
+    """A notification is its recipient's alone."""
+    if principal.user_id is None:
+        return []
+    return [Grant(None, "recipient", frozenset({principal.user_id}))]
+
+
 class SharedItem(Protocol):
     """What the policy needs to know about one item (``cms.ItemPage`` provides it)."""
 

@@ -8,3 +8,6 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from portal.core.organisations import signals  # noqa: F401
+        from portal.core.organisations.notifications import register_kinds
+
+        register_kinds()

@@ -103,6 +103,13 @@ class Organisation(models.Model):
         with transaction.atomic():
             self.save()
 
+    def admins(self):
+        """The active users who administer this organisation."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(
+            is_active=True, memberships__organisation=self, memberships__role=Role.ADMIN)
+
     @property
     def is_approved(self):
         return self.status == OrganisationStatus.APPROVED

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.notifications.sending import notify
 from portal.core.organisations.forms import (
     DecisionForm,
     InvitationForm,
@@ -23,6 +25,7 @@ from portal.core.organisations.models import (
     Organisation,
     Role,
 )
+from portal.core.organisations.notifications import JOIN_DECIDED, JOIN_REQUESTED
 from portal.core.organisations.tasks import send_invitation_email
 
 
@@ -77,6 +80,9 @@ def request_to_join(request, slug):
                     organisation=organisation, user=request.user,
                     message=form.cleaned_data["message"],
                 )
+                notify(organisation.admins(), JOIN_REQUESTED,
+                       f"{request.user.email} asked to join {organisation}",
+                       reverse("manage-members", args=[organisation.slug]))
             messages.success(request, f"Your request to join {organisation} has been sent.")
         except IntegrityError:
             messages.info(request, f"Your request to join {organisation} is already waiting.")
@@ -165,6 +171,9 @@ def decide_join_request(request, slug, request_id):
                 organisation=organisation, user=join_request.user,
                 defaults={"role": form.cleaned_data["role"] or Role.MEMBER},
             )
+        notify([join_request.user], JOIN_DECIDED,
+               f"Your request to join {organisation} was {join_request.status}",
+               organisation.get_absolute_url())
     messages.success(request, f"Request from {join_request.user} {join_request.status}.")
     return redirect("manage-members", slug=slug)
 
