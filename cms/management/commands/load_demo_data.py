@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo.loader import DemoLoader
 from cms.demo.people import DEMO_PASSWORD, USERS
+from cms.demo.signals import demo_loaded
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 "DEBUG on. Use --force if you really mean it."
             )
         DemoLoader(stdout=self.stdout).run()
+        demo_loaded.send(sender=self.__class__, stdout=self.stdout)
         call_command("update_index", verbosity=0)  # Wagtail's admin search
         call_command("rebuild_search_index", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password: {DEMO_PASSWORD}):"))
