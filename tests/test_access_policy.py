@@ -202,3 +202,22 @@ def test_a_rule_for_another_kind_of_object_compiles_and_predicts_alike(world):
         assert member.organisations_where(Role.ADMIN) == frozenset()
     finally:
         _policies.remove(policy)
+
+
+def test_principals_carry_roles_and_capabilities_of_approved_organisations_only(world):
+    from portal.core.organisations.models import Capability, Membership, Role
+
+    lead = make_user("lead@world.test", org=world.orgs["source"], role=Role.MEMBER)
+    Membership.objects.get(user=lead).capabilities.create(capability=Capability.TRAINING_LEAD)
+    Membership.objects.create(user=lead, organisation=world.orgs["other"], role=Role.ADMIN)
+    who = access.principal_for_user(lead)
+    source, other = world.orgs["source"].pk, world.orgs["other"].pk
+    assert who.roles == {(source, Role.MEMBER), (source, Capability.TRAINING_LEAD),
+                         (other, Role.ADMIN)}
+    assert who.organisations_where(Capability.TRAINING_LEAD, Role.ADMIN) == {source, other}
+    world.orgs["other"].status = OrganisationStatus.SUSPENDED
+    world.orgs["other"].save()
+    assert access.principal_for_user(lead).organisations_where(Role.ADMIN) == frozenset()
+    unverified = make_user("unverified-lead@world.test", verified=False,
+                           org=world.orgs["source"], role=Role.ADMIN)
+    assert access.principal_for_user(unverified).organisations_where(Role.ADMIN) == frozenset()

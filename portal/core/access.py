@@ -46,8 +46,10 @@ class Principal:
     """Who is asking. Built once per request by :func:`principal_for`.
 
     ``roles`` holds ``(organisation id, role)`` for each membership of an approved organisation
-    (roles as in ``organisations.Role``: member, contributor, publisher, admin), for the rules of
-    objects that an organisation's admins or publishers see and its members do not.
+    (roles as in ``organisations.Role``: member, contributor, publisher, admin) and
+    ``(organisation id, capability)`` for each capability given on it (``organisations.
+    Capability``: training lead, case handler, ...), for the rules of objects that only some
+    members of an organisation may see.
     """
 
     user_id: int | None = None
@@ -56,8 +58,8 @@ class Principal:
     roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
 
     def organisations_where(self, *roles: str) -> frozenset[int]:
-        """The organisations in which this principal holds one of ``roles`` (not implied ones:
-        pass every role that qualifies)."""
+        """The organisations in which this principal holds one of ``roles`` or capabilities
+        (not implied ones: pass every role that qualifies)."""
         if not self.verified:
             return frozenset()
         return frozenset(org for org, role in self.roles if role in roles)
@@ -280,10 +282,12 @@ def principals_for_users(users) -> dict[int, Principal]:
     ).values_list("user_id", "email"):
         verified[user_id].add(email.lower())
     roles: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for user_id, org_id, role in Membership.objects.filter(
+    for user_id, org_id, role, capability in Membership.objects.filter(
         user_id__in=list(active), organisation__status=OrganisationStatus.APPROVED
-    ).values_list("user_id", "organisation_id", "role"):
+    ).values_list("user_id", "organisation_id", "role", "capabilities__capability"):
         roles[user_id].add((org_id, role))
+        if capability:
+            roles[user_id].add((org_id, capability))
     return {
         pk: Principal(user_id=pk, verified=user.email.lower() in verified[pk],
                       organisation_ids=frozenset(org for org, _ in roles[pk]),

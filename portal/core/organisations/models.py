@@ -156,6 +156,32 @@ class Membership(models.Model):
     def has_role(self, role) -> bool:
         return Role.rank(self.role) >= Role.rank(role)
 
+    def has_capability(self, capability) -> bool:
+        return self.capabilities.filter(capability=capability).exists()
+
+
+class Capability(models.TextChoices):
+    """Duties an organisation admin gives a member on top of their role. Each feature that
+    needs one names it here, so the access rules can read it from the principal."""
+
+    TRAINING_LEAD = "training_lead", "Training lead"
+    CASE_HANDLER = "case_handler", "Case handler"
+    ASSESSOR = "assessor", "Standards assessor"
+
+
+class MembershipCapability(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE,
+                                   related_name="capabilities")
+    capability = models.CharField(max_length=20, choices=Capability.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "capability"],
+                                               name="one_grant_per_capability")]
+
+    def __str__(self):
+        return f"{self.membership}: {self.get_capability_display()}"
+
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
