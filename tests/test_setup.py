@@ -113,3 +113,35 @@ def test_demo_data_loads_and_reloads_idempotently(settings, wagtail_roots):
     before = (ItemPage.objects.count(), get_user_model().objects.count())
     call_command("load_demo_data", stdout=StringIO())
     assert (ItemPage.objects.count(), get_user_model().objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_synthetic_library_grows_to_the_totals_asked_for():
+    from search.models import SearchEntry
+
+    def grow(*args):
+        out = StringIO()
+        call_command("make_synthetic_library", *args, stdout=out)
+        return out.getvalue()
+
+    assert "6 items added, 6 in all" in grow("--items", "6", "--organisations", "2",
+                                             "--people", "3")
+    pages = ItemPage.objects.live().filter(slug__startswith="synthetic-item-")
+    assert pages.count() == 6
+    assert SearchEntry.objects.filter(pk__in=pages.values("pk")).count() == 6  # indexed now
+    assert {page.source_organisation.name for page in pages} <= {
+        "Synthetic Harbourline Security", "Synthetic Northbridge Cyber Office"}
+    assert "0 items added, 6 in all" in grow("--items", "6", "--organisations", "2",
+                                             "--people", "3")
+    assert pages.count() == 6
+
+    before = SearchEntry.objects.count()
+    assert "50 index entries added" in grow("--items", "50", "--index-only")
+    assert SearchEntry.objects.count() == before + 50
+    assert "0 index entries added" in grow("--items", "50", "--index-only")
+    assert SearchEntry.objects.count() == before + 50
+
+
+def test_the_synthetic_library_refuses_impossible_sizes():
+    with pytest.raises(CommandError, match="--items must be between"):
+        call_command("make_synthetic_library", "--items", "-1")
