@@ -1,5 +1,6 @@
 """Loads the demo: the site (cms.bootstrap), then the organisations, people and items of the
-data files in content/. Idempotent: what exists (by slug or e-mail) is left as it is.
+data files in content/. Idempotent: what exists (by slug or e-mail) is kept, and only a
+missing approval, membership or moderator role is added to it.
 
 content/organisations.toml and content/people.toml hold the organisations and people; each
 item is one file, content/<item type>/<slug>.toml, whose fields are those of the item's page.
