@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]", ""}
 SEED = 20250601

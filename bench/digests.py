@@ -2,9 +2,10 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/digests.py                      # 10,000 subscribers, PostgreSQL
-    .venv/bin/python bench/digests.py --subscribers 2000 --database sqlite
-    .venv/bin/python bench/digests.py --subscribers 10000 --items 200 --profile
+    .venv/bin/python -m bench.digests                      # 10,000 subscribers, PostgreSQL
+    .venv/bin/python -m bench.digests --subscribers 2000 --database sqlite
+    .venv/bin/python -m bench.digests --subscribers 10000 --items 200 --profile
+    .venv/bin/python -m bench.digests --database sqlite --tiny   # a smoke run, seconds
 
 What it does, in one process and a throwaway environment:
 
@@ -19,28 +20,29 @@ What it does, in one process and a throwaway environment:
 2. a real SMTP server: aiosmtpd's ``Controller`` on 127.0.0.1 and a free port, in a child
    process (so it has its own interpreter and GIL, as a real mail relay would), with a handler
    that only counts messages and bytes;
-3. preparation (timed separately, not part of the measurements): ``migrate``;
-   ``cms.demo.loader.DemoLoader().run(items=[])`` for the site tree, topics and the approved
-   demo organisations; N subscribers, bulk-created: users with an unusable password, a
+3. preparation (timed separately, not part of the measurements): ``migrate``; ``manage.py
+   make_synthetic_library --organisations 7 --people 1`` for the site tree, topics and 7
+   approved organisations; N subscribers, bulk-created: users with an unusable password, a
    verified primary allauth ``EmailAddress`` each, a ``member`` ``Membership`` each spread
    round-robin over the approved organisations (bulk_create skips the post_save signal that
    syncs Wagtail groups, which digests do not use) and one daily ``Subscription`` each, whose
-   criteria are 50% ``topic=<slug>`` (4 topics), 20% ``topic=<slug>&q=<word>``, 15%
-   ``q=<word>`` and 15% type filters (``type=<kind>``, some with a topic); then M items as
-   real Wagtail pages under their organisations' pages (added, topics/recipients set, a
-   revision published, as ``tests.world.make_item`` does), guidance 50% / case studies 30% /
-   shared standards 20%, TLP 45% CLEAR, 37% GREEN, 12% AMBER (1-2 recipient organisations),
-   3% AMBER+STRICT, 3% RED (1-3 recipient subscribers), 1-2 of the 7 topics each; finally one
+   criteria are 50% ``topic=<slug>`` (4 topics), 20% ``topic=<slug>&q=<word>``, 15% ``q=<word>``
+   and 15% type filters (``type=<kind>``, some with a topic); then M items as real Wagtail pages
+   under their organisations' pages, made by ``cms.factories.make_item`` (added,
+   topics/recipients set, a revision published), guidance 50% / case studies 30% / shared
+   standards 20%, TLP 45% CLEAR, 37% GREEN, 12% AMBER (1-2 recipient organisations), 3%
+   AMBER+STRICT, 3% RED (1-3 recipient subscribers), 1-2 of the 7 topics each; finally one
    queryset ``update()`` puts every item's ``first_published_at`` in yesterday's window;
 4. probe: the number of database queries of one ``build_chunk`` call for the first chunk
    (``CaptureQueriesContext``), which also warms the template and content-type caches;
 5. measurement A, the digest run as a worker does it, without a broker:
    ``runs.get_or_start_run("daily", now)``, ``runs.fan_out(run)`` and
    ``sending.deliver_chunk(run.pk, chunk)`` for every chunk, sequentially. Timing wrappers are
-   put around ``sending.build_chunk``, ``sending.render_message``, ``sending._claim``,
-   ``sending._record``, ``sending.unsubscribe_keys`` and ``EmailMessage.send`` (no code of the
-   portal is changed), and a ``connection.execute_wrapper`` counts queries. The rendered
-   messages (subject, bodies, recipient, headers) are captured outside the timed wrappers;
+   put around the public functions ``sending.build_chunk``, ``sending.render_message``,
+   ``sending.claim_deliveries``, ``sending.record_outcome``, ``sending.unsubscribe_keys`` and
+   ``EmailMessage.send`` (no code of the portal is changed), and a
+   ``connection.execute_wrapper`` counts queries. The rendered messages (subject, bodies,
+   recipient, headers) are captured outside the timed wrappers;
 6. measurement B, the baseline: the same messages (same recipients, subjects, text and HTML
    bodies and List-Unsubscribe headers) sent with plain Django mail: per batch of CHUNK_SIZE
    messages, ``EmailMultiAlternatives`` objects are built from the captured strings and sent
@@ -68,6 +70,7 @@ Options (all optional):
     --profile            always profile one chunk (otherwise only when A/B is above 3x)
     --profile-top N      rows of each profile listing (default 10)
     --seed N             seed for the synthetic data (default 20250601)
+    --tiny               a smoke run: 120 subscribers and 10 items (overrides both)
     --keep               keep the temporary directory and the PostgreSQL database
 
 The target is for reading, not for the exit status: 0 when everything ran and the message
@@ -81,6 +84,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import io
 import logging
 import os
 import platform
@@ -98,8 +102,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from common import (
-    BENCH_DIR,
+from bench.common import (
     HOST,
     LOOPBACK_NAMES,
     PORTAL_SETTINGS_ENV,
@@ -240,10 +243,6 @@ def configure_env(tmp: Path, database_url: str | None, smtp_port: int) -> None:
 
 
 def setup_django() -> None:
-    # Run as bench/digests.py, this file's directory comes first on sys.path, where "search"
-    # would be bench/search.py instead of the project's search package.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -344,9 +343,7 @@ class Bench:
         from django.conf import settings
         from django.core.management import call_command
 
-        from cms.demo.loader import DemoLoader
-
-        # The demo's own users are hashed with this; the subscribers get unusable passwords.
+        # Nobody here has a usable password, but keep any hashing cheap.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         timings = self.result["prepare"]
         started = time.perf_counter()
@@ -355,9 +352,10 @@ class Bench:
         timings["migrate"] = time.perf_counter() - started
 
         mark = time.perf_counter()
-        log("demo site tree, taxonomy and organisations")
-        DemoLoader().run(items=[])
-        timings["demo tree, topics, organisations"] = time.perf_counter() - mark
+        log("site tree, taxonomy and organisations")
+        call_command("make_synthetic_library", organisations=7, people=1, seed=self.args.seed,
+                     stdout=io.StringIO())
+        timings["site tree, topics, organisations"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
         log(f"{self.args.subscribers:,} subscribers")
@@ -376,13 +374,14 @@ class Bench:
         from django.contrib.auth.hashers import make_password
         from django.db import transaction
 
-        from portal.core.organisations.models import Membership, Organisation
+        from cms.synthetic import synthetic_organisations
+        from portal.core.organisations.models import Membership
         from portal.features.digests.models import Subscription
 
         User = get_user_model()  # noqa: N806
-        self.orgs = list(Organisation.objects.approved().order_by("pk"))
+        self.orgs = synthetic_organisations()
         if not self.orgs:
-            raise RuntimeError("the demo loader made no approved organisations")
+            raise RuntimeError("make_synthetic_library made no organisations")
         unusable = make_password(None)
         n = self.args.subscribers
         with transaction.atomic():
@@ -471,8 +470,9 @@ class Bench:
         self.result["tlp_mix"] = dict(mix)
 
     def make_item(self, kind, org, label, title, topics, recipient_orgs, recipient_users):
-        """One item as a real page under its organisation's page (as tests.world.make_item)."""
-        from cms.models import CaseStudyPage, GuidancePage, OrganisationPage, StandardPage
+        """One item as a real page under its organisation's page."""
+        from cms.factories import make_item
+        from cms.models import CaseStudyPage, GuidancePage, StandardPage
 
         summary = (f"{title}. What the community learned, and what a small team can do about "
                    "it this quarter without a dedicated security function.")
@@ -485,14 +485,8 @@ class Bench:
             cls, fields = CaseStudyPage, {"body": paragraph, "sector": "Technology"}
         else:
             cls, fields = GuidancePage, {"body": paragraph}
-        parent = OrganisationPage.objects.get(organisation=org)
-        page = cls(title=title, summary=summary, tlp=label, **fields)
-        parent.add_child(instance=page)
-        page.topics.set(topics)
-        page.recipient_organisations.set(recipient_orgs)
-        page.recipient_users.set(recipient_users)
-        page.save_revision().publish(skip_permission_checks=True)
-        return page
+        return make_item(org, label, title, cls=cls, summary=summary, topics=topics,
+                         recipient_orgs=recipient_orgs, recipient_users=recipient_users, **fields)
 
     def database_version(self) -> str:
         from django.db import connection
@@ -569,7 +563,8 @@ class Bench:
         server_cpu_before = self.smtp.cpu_seconds()
         log("A: the digest run (get_or_start_run, fan_out, deliver_chunk per chunk)")
         with contextlib.ExitStack() as stack:
-            for name in ("build_chunk", "_claim", "_record", "unsubscribe_keys"):
+            for name in ("build_chunk", "claim_deliveries", "record_outcome",
+                         "unsubscribe_keys"):
                 stack.enter_context(patched(sending, name,
                                             timers.wrap(name, getattr(sending, name))))
             stack.enter_context(patched(
@@ -763,7 +758,7 @@ def report(result: dict, args: argparse.Namespace, where: str, loadavg: str) -> 
         part("build_chunk (building)", "build_chunk"),
         part("render_message (templates)", "render_message"),
         part("message.send (SMTP)", "send"),
-        part("_claim + _record (UPDATEs)", "_claim", "_record"),
+        part("claim + record (UPDATEs)", "claim_deliveries", "record_outcome"),
         part("unsubscribe_keys", "unsubscribe_keys"),
     ]
     accounted = sum(p[1] for p in parts)
@@ -838,7 +833,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory and the PostgreSQL database")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a smoke run: 120 subscribers and 10 items")
     args = parser.parse_args(argv)
+    if args.tiny:
+        args.subscribers, args.items = 120, 10
     if not 1 <= args.subscribers <= MAX_SUBSCRIBERS:
         parser.error(f"--subscribers must be between 1 and {MAX_SUBSCRIBERS:,}")
     if not 1 <= args.items <= MAX_ITEMS:

@@ -2,8 +2,10 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/pages.py
-    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench
+    .venv/bin/python -m bench.pages
+    .venv/bin/python -m bench.pages --database-url postgres://postgres@127.0.0.1:5432/portal_bench
+    .venv/bin/python -m bench.pages --items 5000     # a synthetic library instead of the demo
+    .venv/bin/python -m bench.pages --tiny           # a smoke run, seconds
 
 What it does, every run, in a throwaway environment:
 
@@ -13,7 +15,8 @@ What it does, every run, in a throwaway environment:
 2. with production-like settings (DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,localhost,
    SECURE_SSL_REDIRECT=0, SESSION_COOKIE_SECURE=0, CSRF_COOKIE_SECURE=0, SECURE_HSTS_SECONDS=0,
    no REDIS_URL, a local-memory email backend) runs ``manage.py migrate``,
-   ``manage.py load_demo_data --force`` and ``manage.py collectstatic --noinput`` (STATIC_ROOT in
+   ``manage.py load_demo_data --force`` (or, with ``--items N``, ``manage.py
+   make_synthetic_library --items N``) and ``manage.py collectstatic --noinput`` (STATIC_ROOT in
    the temporary directory);
 3. finds the URL of the first live TLP:CLEAR item through the Django ORM;
 4. starts gunicorn (``portal.wsgi:application``, sync workers) on 127.0.0.1 and a free port,
@@ -40,6 +43,9 @@ Options (all optional):
     --recreate-database  drop and recreate the --database-url PostgreSQL database first
     --conn-max-age N     DATABASE_CONN_MAX_AGE for the server (default: the settings' default, 0)
     --url PATH           also measure this path (repeatable), e.g. --url /standards/
+    --items N            a synthetic library of N items instead of the demo data
+    --tiny               a smoke run: 12 synthetic items, 1 worker, concurrency 2, no warm-up,
+                         0.5 s per URL (overrides those options)
     --json PATH          also write the results as JSON to PATH
     --keep               keep the temporary directory (logs, SQLite database) and print its path
 
@@ -66,7 +72,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from common import (
+from bench.common import (
     HOST,
     LOOPBACK_NAMES,
     ROOT,
@@ -242,11 +248,12 @@ def manage(env: dict, logfile: Path, *args: str, label: str = "") -> str:
     return proc.stdout
 
 
-def prepare(env: dict, logfile: Path) -> dict:
-    if not (ROOT / "cms" / "demo" / "items.py").exists():
-        raise SetupError("cms/demo/items.py is missing: the demo data cannot be loaded yet")
+def prepare(env: dict, logfile: Path, items: int | None) -> dict:
     manage(env, logfile, "migrate", "--noinput")
-    manage(env, logfile, "load_demo_data", "--force")
+    if items is None:
+        manage(env, logfile, "load_demo_data", "--force")
+    else:
+        manage(env, logfile, "make_synthetic_library", "--items", str(items))
     manage(env, logfile, "collectstatic", "--noinput")
     out = manage(env, logfile, "shell", "-c", INFO_SNIPPET, label="shell (item URL, versions)")
     for line in out.splitlines():
@@ -256,7 +263,7 @@ def prepare(env: dict, logfile: Path) -> dict:
     else:
         raise SetupError("could not read the item URL and versions from manage.py shell")
     if not info.get("item_url"):
-        raise SetupError("no live TLP:CLEAR item after loading the demo data")
+        raise SetupError("no live TLP:CLEAR item after loading the data")
     # With several sites Wagtail returns an absolute URL: the bench only needs the path.
     info["item_path"] = urlsplit(info["item_url"]).path
     return info
@@ -479,6 +486,7 @@ def report(results: list[Result], meta: dict) -> str:
         f"  server          : gunicorn {meta['gunicorn']}, {meta['workers']} sync workers,"
         " DEBUG=0",
         f"  database        : {meta['database']}",
+        f"  library         : {meta['library']} ({meta['live_items']} live items)",
         f"  load generator  : {meta['generator']}",
         f"  per URL         : {meta['warmup']} s warm-up, then {meta['seconds']} s measured,"
         f" concurrency {meta['concurrency']}",
@@ -528,9 +536,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="DATABASE_CONN_MAX_AGE for the server; None keeps the settings' 0")
     parser.add_argument("--url", action="append", default=[], metavar="PATH",
                         help="also measure this path (repeatable), e.g. /standards/")
+    parser.add_argument("--items", type=int, default=None,
+                        help="a synthetic library of this many items instead of the demo data")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a smoke run: 12 synthetic items, 1 worker, 0.5 s per URL")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
+    if args.tiny:
+        args.items, args.workers, args.concurrency = 12, 1, 2
+        args.seconds, args.warmup = 0.5, 0
+    if args.items is not None and not 1 <= args.items <= 1_000_000:
+        parser.error("--items must be between 1 and 1000000")
     if not 1 <= args.concurrency <= MAX_CONCURRENCY:
         parser.error(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
     if not 0 < args.seconds <= MAX_SECONDS:
@@ -565,7 +582,7 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> int:
         check_loopback_database(args.database_url)
         ensure_postgres_database(args.database_url, args.recreate_database)
     env = server_env(tmp, args.database_url, args.conn_max_age)
-    info = prepare(env, logfile)
+    info = prepare(env, logfile, args.items)
     generator = choose_generator(args, tmp)
 
     server = Gunicorn(env, args.workers, tmp / "gunicorn.log", tmp)
@@ -606,6 +623,8 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> int:
         "workers": args.workers,
         "database": database,
         "generator": generator.name,
+        "library": "synthetic (make_synthetic_library)" if args.items else "the demo data",
+        "live_items": info["live_items"],
         "warmup": f"{args.warmup:g}",
         "seconds": f"{args.seconds:g}",
         "concurrency": args.concurrency,

@@ -2,9 +2,10 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/search.py
-    .venv/bin/python bench/search.py --sizes 10000 100000 --database both --queries 200
-    .venv/bin/python bench/search.py --database sqlite --sizes 2000 --queries 50
+    .venv/bin/python -m bench.search
+    .venv/bin/python -m bench.search --sizes 10000 100000 --database both --queries 200
+    .venv/bin/python -m bench.search --database sqlite --sizes 2000 --queries 50
+    .venv/bin/python -m bench.search --database sqlite --tiny     # a smoke run, seconds
 
 What it does, for each database (each in a subprocess of this script, so Django is set up once
 per database):
@@ -15,11 +16,12 @@ per database):
    end unless ``--keep``); DEBUG=0, a random SECRET_KEY, SEARCH_BACKEND=database, no REDIS_URL,
    a local-memory e-mail backend; any of the portal's settings variables in your shell are
    ignored. ``manage.py migrate`` runs in-process;
-2. a small world made with the ORM: 12 approved organisations of mixed kinds (bulk-created as
-   pending, then approved with ``update()``, so no Wagtail provisioning runs), the demo's 7
-   topics and 4 audiences, 9 users, and one signed-in member: verified primary e-mail and a
-   ``member`` membership of one organisation;
-3. a synthetic library written straight into the search index (``search.models.SearchEntry``
+2. a small world from ``make_synthetic_library``'s generator (``cms.synthetic``): the site and
+   its 7 topics and 4 audiences (``cms.bootstrap``), 12 approved organisations of mixed kinds,
+   9 people, and one signed-in member: verified primary e-mail and a ``member`` membership of
+   one organisation;
+3. a synthetic library written straight into the search index by ``search.synthetic`` (as
+   ``manage.py make_synthetic_library --index-only`` does: ``search.models.SearchEntry``
    and its many-to-many rows, bulk-created in batches of 1,000): seeded varied English from a
    few hundred domain words (title ~8 words, summary ~30, body ~250), the four content types,
    TLP labels 40% CLEAR / 30% GREEN / 15% AMBER (1-2 recipient organisations) / 10%
@@ -35,7 +37,7 @@ per database):
    results (which runs the spelling-suggestion path). Two warm-up passes over the mix, then
    ``--queries`` searches cycling through it. Autocomplete (``search.service.autocomplete``)
    with 2-4 letter prefixes is timed the same way;
-5. per size: the per-publish cost, 500 entries written one at a time as
+5. per size: the per-publish cost, 500 entries (``--single-writes``) written one at a time as
    ``search.indexing.write_entry`` does (``SearchEntry.save()`` and ``.set()`` on the four
    many-to-many fields, one transaction each); they are deleted again afterwards.
 
@@ -59,6 +61,9 @@ Options (all optional):
                          EXPLAIN QUERY PLAN on SQLite)
     --exact-counts       count every match exactly (SEARCH_EXACT_COUNT_LIMIT=0) instead of
                          on a sample beyond 10,000 matches, to see what exactness costs
+    --single-writes N    entries written one at a time per database and size (default 500)
+    --tiny               a smoke run: 200 entries, 24 searches and 20 single writes
+                         (overrides --sizes, --queries and --single-writes)
     --json PATH          also write the results as JSON
     --keep               keep the temporary directory and the PostgreSQL database
 
@@ -71,7 +76,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import random
 import shutil
 import signal
 import subprocess
@@ -81,8 +85,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
-from common import (
-    BENCH_DIR,
+from bench.common import (
     LOOPBACK_NAMES,
     ROOT,
     SEED,
@@ -94,7 +97,7 @@ from common import (
     portal_env,
     redact,
 )
-from common import (
+from bench.common import (
     pg_recreate as recreate_database,
 )
 
@@ -103,89 +106,10 @@ DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 TARGETS_AT = 100_000
 TARGETS_MS = {"postgres": 150.0, "sqlite": 300.0}
 DB_TITLES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-BATCH = 1000
 SINGLE_WRITES = 500
 SINGLE_ID_BASE = 1_000_000_000
 MAX_SIZE = 5_000_000
 
-
-# --- the synthetic library -------------------------------------------------------------------
-
-# Domain words, roughly most frequent first: word n is drawn with weight 1 / (n + 1).
-_DOMAIN_WORDS = """
-security cyber risk organisation export control supply chain incident response vulnerability
-disclosure training staff supplier customer policy process report data system software product
-service management assessment compliance government industry guidance responsible capability
-tool access information due diligence licence licensing end use user whistleblowing awareness
-exercise standard requirement review team board network threat intrusion commercial offensive
-defensive researcher research bounty coordinated vendor patch remediation timeline severity
-exploit malware spyware surveillance human rights sanctions screening jurisdiction regulator
-regulation framework principle norm ethics legal law contract clause procurement buyer reseller
-partner distributor broker intermediary audit evidence record documentation governance
-oversight accountability transparency confidential channel concern retaliation protection
-anonymous hotline escalation investigation triage containment recovery lessons learned tabletop
-scenario simulation playbook plan role responsibility executive leadership culture behaviour
-education course module induction refresher phishing social engineering password
-authentication encryption key certificate identity privilege monitoring logging detection alert
-analyst forensic attribution indicator compromise ransomware extortion breach notification
-deadline stakeholder communication media public trust reputation impact likelihood mitigation
-residual appetite register owner inventory asset dependency component library open source
-firmware hardware cloud hosting provider managed outsourcing subcontractor tier critical
-infrastructure sector energy health finance telecommunications transport defence dual item
-classification category technology transfer deemed foreign national international agreement
-arrangement catalogue list checklist template questionnaire criteria red flag warning sign
-suspicious order enquiry destination country embargo permit application approval refusal
-appeal authority agency office ministry department unit small medium large firm company startup
-consultancy university academic student civil society advocacy trade body association member
-community sharing exchange collaboration forum working group meeting workshop conference
-publication paper study case lesson example practice good best baseline maturity model level
-benchmark metric measure target objective outcome improvement lifecycle design development
-testing penetration secure default configuration hardening update maintenance support
-deprecation legacy migration integration interface platform mobile device endpoint server
-database backup resilience continuity availability integrity confidentiality personal privacy
-consent retention deletion minimisation purpose lawful basis proportionate necessary reasonable
-appropriate effective timely clear consistent independent external internal annual quarterly
-regular ongoing initial final draft revision change decision approach method step stage phase
-milestone budget cost resource capacity skill expertise knowledge competence hiring contractor
-employee manager director officer lead champion sponsor client market sale marketing
-advertising claim misuse abuse harm victim journalist activist dissident targeting warrant
-court judicial parliament legislation statute code conduct charter pledge commitment
-declaration statement
-"""
-DOMAIN_WORDS = _DOMAIN_WORDS.split()
-_FUNCTION_WORDS = """
-the of and to a in for is that on with as by be are it this from or an at should can their
-which when its not have will each all any must may before after between into where how who
-"""
-FUNCTION_WORDS = _FUNCTION_WORDS.split()
-# Each appears in about 0.5% of bodies: the "rare word" queries.
-_RARE_WORDS = """
-wassenaar zeroisation sigint tempest bootkit sinkhole honeypot steganography kleptography
-typosquatting airgap sandboxing fuzzing decompilation obfuscation keylogger rootkit botnet
-cryptojacking bluejacking
-"""
-RARE_WORDS = _RARE_WORDS.split()
-RARE_SHARE = 0.1  # share of bodies that get one rare word
-FUNCTION_SHARE = 0.4  # share of running text that is function words
-
-TLP_MIX = [("clear", 40), ("green", 30), ("amber", 15), ("amber_strict", 10), ("red", 5)]
-
-# slug, name, kind, size band; the member belongs to the first one.
-ORGANISATIONS = [
-    ("bench-harbourline", "Bench Harbourline Security", "industry", "large"),
-    ("bench-northbridge", "Bench Northbridge Cyber Office", "government", ""),
-    ("bench-trade-ministry", "Bench Ministry of Trade", "government", ""),
-    ("bench-fenwick", "Bench Fenwick Testing", "industry", "small"),
-    ("bench-kestrel", "Bench Kestrel Labs", "industry", "micro"),
-    ("bench-osprey", "Bench Osprey Defence Systems", "industry", "large"),
-    ("bench-lattice", "Bench Lattice Cloud", "industry", "medium"),
-    ("bench-eastmoor", "Bench University of Eastmoor", "academia", ""),
-    ("bench-westfield", "Bench Westfield Institute", "academia", ""),
-    ("bench-open-rights", "Bench Open Rights Watch", "civil_society", ""),
-    ("bench-citizen-lab", "Bench Citizen Security Lab", "civil_society", ""),
-    ("bench-cyber-trade", "Bench Cyber Trade Association", "trade_body", ""),
-]
-USERS = 9  # the member is the first
 
 # (kind, query string): the fixed mix, in the order it is cycled.
 QUERIES = [
@@ -215,65 +139,10 @@ def summary_ms(seconds: list[float]) -> dict:
             "p99": percentile(values, 99), "max": values[-1] if values else None}
 
 
-class TextMaker:
-    """Seeded, varied English-like text from the domain vocabulary."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        content_weights = [1 / (n + 1) for n in range(len(DOMAIN_WORDS))]
-        function_weights = [1 / (n + 1) for n in range(len(FUNCTION_WORDS))]
-        scale_c = (1 - FUNCTION_SHARE) / sum(content_weights)
-        scale_f = FUNCTION_SHARE / sum(function_weights)
-        words = DOMAIN_WORDS + FUNCTION_WORDS
-        weights = [w * scale_c for w in content_weights] + [w * scale_f for w in function_weights]
-        self.words = words
-        self.cumulative = []
-        total = 0.0
-        for weight in weights:
-            total += weight
-            self.cumulative.append(total)
-        self.content_cumulative = []
-        total = 0.0
-        for weight in content_weights:
-            total += weight
-            self.content_cumulative.append(total)
-
-    def sentences(self, count: int, rare: bool = False) -> str:
-        words = self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
-        if rare:
-            words[self.rng.randrange(count)] = self.rng.choice(RARE_WORDS)
-        out = []
-        start = 0
-        while start < count:
-            sentence = words[start:start + self.rng.randint(8, 22)]
-            start += len(sentence)
-            sentence[0] = sentence[0].capitalize()
-            out.append(" ".join(sentence) + ".")
-        return " ".join(out)
-
-    def title(self) -> str:
-        count = self.rng.randint(6, 10)
-        words = self.rng.choices(DOMAIN_WORDS, cum_weights=self.content_cumulative, k=count)
-        if count > 6:  # a little glue, as real titles have
-            words.insert(self.rng.randint(1, count - 2), self.rng.choice(["for", "in", "and"]))
-        words[0] = words[0].capitalize()
-        return " ".join(words)
-
-    def summary(self) -> str:
-        return self.sentences(self.rng.randint(22, 38))
-
-    def body(self) -> str:
-        return self.sentences(self.rng.randint(180, 320), rare=self.rng.random() < RARE_SHARE)
-
-
 # --- the worker: one database, Django set up in this process ---------------------------------
 
 
 def worker_main(args: argparse.Namespace) -> int:
-    # Run as bench/search.py, this file's directory comes first on sys.path, where "search"
-    # would be this script instead of the project's search package.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -286,9 +155,6 @@ def worker_main(args: argparse.Namespace) -> int:
 class Worker:
     def __init__(self, args: argparse.Namespace):
         self.args = args
-        self.rng = random.Random(SEED)
-        self.text = TextMaker(self.rng)
-        self.now = None
         self.built = 0
 
     # -- set-up ------------------------------------------------------------------------------
@@ -341,131 +207,37 @@ class Worker:
             return ", ".join(shown)
 
     def make_world(self) -> None:
-        from allauth.account.models import EmailAddress
-        from django.contrib.auth import get_user_model
-        from django.utils import timezone
+        from cms.bootstrap import ensure_site
+        from cms.synthetic import ensure_organisations, ensure_people
+        from search.synthetic import SyntheticIndex
 
-        from cms.demo.people import AUDIENCES, TOPICS
-        from cms.models import Audience, Topic
-        from portal.core.organisations.models import Membership, Organisation
-
-        self.now = timezone.now()
-        Organisation.objects.bulk_create([
-            Organisation(name=name, slug=slug, kind=kind, size_band=band, status="pending")
-            for slug, name, kind, band in ORGANISATIONS
-        ])
-        # update(), not save(): saving an approved organisation provisions its Wagtail pages.
-        Organisation.objects.filter(slug__in=[o[0] for o in ORGANISATIONS]).update(
-            status="approved", approved_at=self.now)
-        by_slug = {o.slug: o for o in Organisation.objects.all()}
-        self.orgs = [by_slug[slug] for slug, *_ in ORGANISATIONS]
-        Topic.objects.bulk_create([Topic(slug=s, name=n, description=d) for s, n, d in TOPICS])
-        Audience.objects.bulk_create(
-            [Audience(slug=s, name=n, description=d) for s, n, d in AUDIENCES])
-        self.topic_ids = list(Topic.objects.order_by("pk").values_list("pk", flat=True))
-        self.audience_ids = list(Audience.objects.order_by("pk").values_list("pk", flat=True))
-
-        User = get_user_model()  # noqa: N806
-        self.users = []
-        for n in range(USERS):
-            email = "member@bench.example" if n == 0 else f"user{n}@bench.example"
-            user = User.objects.create_user(email=email)  # unusable password: no hashing
-            EmailAddress.objects.create(user=user, email=email, verified=n % 3 != 2,
-                                        primary=True)
-            self.users.append(user)
-        self.member = self.users[0]
-        Membership.objects.create(user=self.member, organisation=self.orgs[0], role="member")
-        for n, user in enumerate(self.users[1:], start=1):
-            Membership.objects.create(user=user, organisation=self.orgs[n % len(self.orgs)],
-                                      role="member")
+        ensure_site()
+        self.orgs = ensure_organisations(12)
+        self.people = ensure_people(9, self.orgs)
+        self.member = self.people[0]
+        self.index = SyntheticIndex(self.orgs, self.people, SEED)
 
     # -- the library ---------------------------------------------------------------------------
-    def make_entry(self, pk: int):
-        """One SearchEntry (unsaved) and its many-to-many ids."""
-        from datetime import timedelta
-
-        from search.indexing import id_key
-        from search.models import SearchEntry
-        from search.query import TYPES
-
-        rng = self.rng
-        org = rng.choice(self.orgs)
-        labels, weights = zip(*TLP_MIX, strict=True)
-        tlp = rng.choices(labels, weights=weights)[0]
-        published = self.now - timedelta(seconds=rng.uniform(0, 5 * 365 * 86400))
-        entry = SearchEntry(
-            id=pk, url=f"/organisations/{org.slug}/item-{pk}/", title=self.text.title(),
-            summary=self.text.summary(), body=self.text.body(), kind=rng.choice(list(TYPES)),
-            source_organisation_id=org.pk, organisation_kind=org.kind, published_at=published,
-            year=published.year, tlp=tlp,
-            owner_id=rng.choice(self.users).pk if rng.random() < 0.7 else None,
-            version=f"bench-{pk:x}",
-        )
-        topics = rng.sample(self.topic_ids, rng.randint(1, 2))
-        audiences = rng.sample(self.audience_ids, rng.randint(0, 2))
-        entry.topic_ids, entry.audience_ids = id_key(topics), id_key(audiences)
-        relations = {
-            "topics": topics,
-            "audiences": audiences,
-            "recipient_organisations": (
-                [o.pk for o in rng.sample(self.orgs, rng.randint(1, 2))] if tlp == "amber"
-                else []),
-            "recipient_users": (
-                [u.pk for u in rng.sample(self.users, rng.randint(1, 2))] if tlp == "red"
-                else []),
-        }
-        return entry, relations
-
     def bulk_write(self, first: int, count: int) -> dict:
         """Entries first..first+count-1 in batches; returns the write time (text excluded)."""
-        from django.db import transaction
 
-        from search.models import SearchEntry
+        def progress(done):
+            log(f"{self.args.worker}: {first + done - 1:,} entries written")
 
-        throughs = {}
-        for name in ("topics", "audiences", "recipient_organisations", "recipient_users"):
-            relation = getattr(SearchEntry, name)
-            throughs[name] = (relation.through, relation.field.m2m_field_name() + "_id",
-                              relation.field.m2m_reverse_field_name() + "_id")
-        write_s = 0.0
-        done = 0
-        last_log = time.monotonic()
-        while done < count:
-            size = min(BATCH, count - done)
-            entries = []
-            rows = {name: [] for name in throughs}
-            for pk in range(first + done, first + done + size):
-                entry, relations = self.make_entry(pk)
-                entries.append(entry)
-                for name, ids in relations.items():
-                    model, own, other = throughs[name]
-                    rows[name] += [model(**{own: pk, other: i}) for i in ids]
-            started = time.perf_counter()
-            with transaction.atomic():
-                SearchEntry.objects.bulk_create(entries)
-                for name, objs in rows.items():
-                    throughs[name][0].objects.bulk_create(objs)
-            write_s += time.perf_counter() - started
-            done += size
-            if time.monotonic() - last_log > 10:
-                log(f"{self.args.worker}: {first + done - 1:,} entries written")
-                last_log = time.monotonic()
-        return {"entries": count, "seconds": write_s,
-                "per_s": count / write_s if write_s else None}
+        return self.index.write(first, count, progress=progress)
 
     def single_writes(self, count: int) -> dict:
         """Entries written one at a time, as search.indexing.write_entry does, then removed."""
         from django.db import transaction
 
         from search.models import SearchEntry
+        from search.synthetic import SyntheticIndex
 
-        saved_rng = self.rng
-        self.rng = random.Random(SEED + 1)
-        self.text.rng = self.rng
+        single = SyntheticIndex(self.orgs, self.people, SEED + 1)
         times = []
         try:
             for n in range(count):
-                entry, relations = self.make_entry(SINGLE_ID_BASE + n)
+                entry, relations = single.entry(SINGLE_ID_BASE + n)
                 started = time.perf_counter()
                 with transaction.atomic():
                     entry.save()
@@ -473,8 +245,6 @@ class Worker:
                         getattr(entry, name).set(ids)
                 times.append(time.perf_counter() - started)
         finally:
-            self.rng = saved_rng
-            self.text.rng = saved_rng
             SearchEntry.objects.filter(pk__gte=SINGLE_ID_BASE).delete()
         total = sum(times)
         return {"entries": count, "seconds": total, "per_s": count / total if total else None,
@@ -505,8 +275,8 @@ class Worker:
         search = self.measure_search()
         log(f"{self.args.worker}: autocomplete")
         autocomplete = self.measure_autocomplete()
-        log(f"{self.args.worker}: {SINGLE_WRITES} single writes")
-        single = self.single_writes(SINGLE_WRITES)
+        log(f"{self.args.worker}: {self.args.single_writes} single writes")
+        single = self.single_writes(self.args.single_writes)
         return {"size": size, "bulk": bulk, "analyze_s": analyze_s, "single": single,
                 "visible": self.visible_count(), **search, "autocomplete": autocomplete}
 
@@ -636,8 +406,9 @@ def run_worker(args: argparse.Namespace, database: str, tmp: Path) -> dict:
     url = pg_database_url(args.postgres_url) if database == "postgres" else None
     env = worker_env(workdir, url, args.exact_counts)
     result_file = workdir / "result.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", database,
+    cmd = [sys.executable, "-m", "bench.search", "--worker", database,
            "--result", str(result_file), "--queries", str(args.queries),
+           "--single-writes", str(args.single_writes),
            "--sizes", *[str(s) for s in args.sizes]]
     if args.explain:
         cmd.append("--explain")
@@ -695,7 +466,7 @@ def report(results: dict[str, dict], errors: dict[str, str], args: argparse.Name
                                   else "exact up to 10,000 matches, sampled beyond (default)"),
         f"  autocomplete    : {args.queries} calls per database and size, prefixes "
         + ", ".join(PREFIXES),
-        f"  single writes   : {SINGLE_WRITES} entries, each SearchEntry.save() + 4 m2m .set()"
+        f"  single writes   : {args.single_writes} entries, each SearchEntry.save() + 4 m2m .set()"
         " in one transaction (as search.indexing.write_entry)",
         "",
     ]
@@ -795,12 +566,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="show the statements and plan of the slowest query kind")
     parser.add_argument("--exact-counts", action="store_true",
                         help="count every match exactly (SEARCH_EXACT_COUNT_LIMIT=0)")
+    parser.add_argument("--single-writes", type=int, default=SINGLE_WRITES,
+                        help="entries written one at a time per database and size")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a smoke run: 200 entries, 24 searches, 20 single writes")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory and the PostgreSQL database")
     parser.add_argument("--worker", choices=list(DB_TITLES), help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.tiny:
+        args.sizes, args.queries, args.single_writes = [200], 24, 20
+    if not 1 <= args.single_writes <= 100_000:
+        parser.error("--single-writes must be between 1 and 100000")
     if any(not 1 <= s <= MAX_SIZE for s in args.sizes):
         parser.error(f"--sizes must be between 1 and {MAX_SIZE:,}")
     args.sizes = sorted(set(args.sizes))

@@ -290,12 +290,12 @@ def test_temporary_refusals_are_retried_not_failed(world, run, settings):
 
 
 def test_an_outcome_is_recorded_only_under_the_attempt_s_own_claim(world, run):
-    from portal.features.digests.sending import _claim, _record
+    from portal.features.digests.sending import claim_deliveries, record_outcome
 
     subscribe(world.users["other_member"])
     (chunk,) = runs.fan_out(run)
-    claim, held = _claim(run, chunk)
+    claim, held = claim_deliveries(run, chunk)
     # The sweep released it and another attempt took it over meanwhile.
     Delivery.objects.filter(run=run).update(status=DeliveryStatus.SENDING, claim="other")
-    _record(run, claim, held, DeliveryStatus.SENT)
+    record_outcome(run, claim, held, DeliveryStatus.SENT)
     assert Delivery.objects.get(run=run).status == DeliveryStatus.SENDING

@@ -1,20 +1,20 @@
-"""A small, fixed world for access tests: three organisations, one person per role and one
-item under each TLP label, each with an attached document."""
+"""A small, fixed world for access tests: the bare site, three organisations (and one
+waiting for approval), one person per role and one item under each TLP label, each with an
+attached document."""
 
 from dataclasses import dataclass, field
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page
 
-from cms.demo.loader import DemoLoader
-from cms.models import GuidancePage, OrganisationPage, Topic
+from cms import factories
+from cms.bootstrap import ensure_site
+from cms.factories import make_item
+from cms.models import Topic
 from cms.provisioning import moderators_group
-from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"
@@ -59,36 +59,9 @@ class World:
     topic: Topic | None = None
 
 
-def make_user(email, *, verified=True, org=None, role=None):
-    user = get_user_model().objects.create_user(email=email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-    if org is not None:
-        Membership.objects.create(user=user, organisation=org, role=role)
-    return user
-
-
-def make_org(name, kind="industry", size_band="small"):
-    return Organisation.objects.create(
-        name=name, kind=kind, size_band=size_band, status=OrganisationStatus.APPROVED
-    )
-
-
-def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), recipient_orgs=(),
-              recipient_users=(), owner=None, document=None, **fields):
-    parent = OrganisationPage.objects.get(organisation=org)
-    if any(field.name == "body" for field in cls._meta.get_fields()):
-        fields.setdefault("body", [{"type": "paragraph", "value": f"<p>Body of {title}.</p>"}])
-    fields.setdefault("summary", f"Summary of {title}.")
-    page = cls(title=title, tlp=label, owner=owner, **fields)
-    parent.add_child(instance=page)
-    page.topics.set(topics)
-    page.audiences.set(audiences)
-    page.recipient_organisations.set(recipient_orgs)
-    page.recipient_users.set(recipient_users)
-    if document is not None:
-        page.attachments.create(document=document)
-    page.save_revision().publish(skip_permission_checks=True)
-    return page
+def make_user(email, **kwargs):
+    """A person who signs in with the world's password (see cms.factories.make_user)."""
+    return factories.make_user(email, password=PASSWORD, **kwargs)
 
 
 def make_document(title):
@@ -112,12 +85,14 @@ def ensure_wagtail_roots():
 
 def build_world() -> World:
     ensure_wagtail_roots()
-    DemoLoader().run(items=[])  # the site tree, taxonomy and demo organisations, no items
+    ensure_site()  # the page tree and the taxonomy
     world = World()
     world.orgs = {
-        "source": make_org("Source Org"),
-        "recipient": make_org("Recipient Org", kind="academia", size_band=""),
-        "other": make_org("Other Org", kind="government", size_band=""),
+        "source": factories.make_organisation("Source Org"),
+        "recipient": factories.make_organisation("Recipient Org", kind="academia", size_band=""),
+        "other": factories.make_organisation("Other Org", kind="government", size_band=""),
+        "pending": factories.make_organisation("Pending Org", kind="industry", size_band="medium",
+                                               approved=False),
     }
     for role, spec in ROLES.items():
         if spec is None:

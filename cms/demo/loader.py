@@ -1,52 +1,72 @@
-"""Builds the demo site: page tree, taxonomy, organisations, people and items. Idempotent."""
+"""Loads the demo: the site (cms.bootstrap), then the organisations, people and items of the
+data files in content/. Idempotent: what exists (by slug or e-mail) is kept, and only a
+missing approval, membership or moderator role is added to it.
 
+content/organisations.toml and content/people.toml hold the organisations and people; each
+item is one file, content/<item type>/<slug>.toml, whose fields are those of the item's page.
+Rich text streams (body, lessons, introduction, objectives) are written in StreamField's raw
+form, a list of {type, value} blocks; clauses and injects list their blocks' values."""
+
+import tomllib
 from datetime import timedelta
+from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
 
-from cms.demo import people
-from cms.models import (
-    Audience,
-    CaseStudyPage,
-    GuidancePage,
-    HomePage,
-    LibraryPage,
-    OrganisationIndexPage,
-    OrganisationPage,
-    ScenarioPage,
-    StandardPage,
-    Topic,
-    TopicIndexPage,
-)
+from cms.bootstrap import ensure_site
+from cms.factories import ITEM_CLASSES, make_item, make_organisation, make_user
+from cms.models import Audience, OrganisationPage, Topic
 from cms.provisioning import moderators_group
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 
-ITEM_CLASSES = {
-    "guidance": GuidancePage,
-    "case_study": CaseStudyPage,
-    "standard": StandardPage,
-    "scenario": ScenarioPage,
-}
+CONTENT_DIR = Path(__file__).with_name("content")
 
-LIBRARIES = [
-    ("guidance", "Guidance", "guidance",
-     "Practical advice from government, industry and academia."),
-    ("case-studies", "Case studies", "case-studies",
-     "What happened, what was done and what others can learn."),
-    ("standards", "Shared standards", "standards",
-     "Codes of practice agreed across the community, clause by clause."),
-    ("scenarios", "Training scenarios", "scenarios",
-     "Tabletop exercises to rehearse difficult decisions with your staff."),
-]
+REQUIRED = {"title", "org", "tlp", "summary", "topics", "audiences", "days_ago"}
+OPTIONAL = {"recipient_orgs", "recipient_users", "reviewed_days_ago"}
+PAGE_FIELDS = {"sector", "version", "status", "duration_minutes", "difficulty", "participants",
+               "body", "lessons", "introduction", "objectives"}
+BLOCK_LISTS = {"clauses": "clause", "injects": "inject"}  # field -> its one block type
 
 
-def _stream(blocks):
-    """Demo blocks, written as (type, value) pairs, in StreamField's raw form."""
-    return [{"type": kind, "value": value} for kind, value in blocks]
+class DemoDataError(ValueError):
+    """A demo data file cannot be read or has fields no item has."""
+
+
+def read(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DemoDataError(f"{path}: {exc}") from exc
+
+
+def organisations() -> list[dict]:
+    """Rows of slug, name, kind, size_band (optional), approved and description."""
+    return read(CONTENT_DIR / "organisations.toml")["organisations"]
+
+
+def people() -> tuple[str, list[dict]]:
+    """The shared demo password, and rows of email, first_name, last_name, organisation and
+    role (both optional) and the flags superuser, moderator and unverified."""
+    data = read(CONTENT_DIR / "people.toml")
+    return data["password"], data["people"]
+
+
+def items(directory: Path = CONTENT_DIR) -> list[dict]:
+    """Every item file's fields plus its type (the folder) and slug (the file name), library by
+    library in the order of the item types, then by slug."""
+    found = []
+    for item_type in ITEM_CLASSES:
+        for path in sorted((directory / item_type).glob("*.toml")):
+            spec = read(path)
+            missing = REQUIRED - spec.keys()
+            unknown = spec.keys() - REQUIRED - OPTIONAL - PAGE_FIELDS - BLOCK_LISTS.keys()
+            if missing or unknown:
+                raise DemoDataError(f"{path}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+            found.append({"type": item_type, "slug": path.stem, **spec})
+    return found
 
 
 class DemoLoader:
@@ -59,144 +79,74 @@ class DemoLoader:
             self.stdout.write(message)
 
     @transaction.atomic
-    def run(self, items=None):
-        if items is None:
-            from cms.demo.items import ITEMS as items
-
-        home = self.site_tree()
-        self.taxonomy()
+    def run(self):
+        self.created["pages"] += ensure_site()
         self.organisations()
         self.users()
-        for spec in items:
+        for spec in items():
             self.item(spec)
         self.log(
             "Demo data ready: "
             + ", ".join(f"{count} {name} created" for name, count in self.created.items())
         )
-        return home
-
-    def site_tree(self):
-        home = HomePage.objects.first()
-        if home is None:
-            root = Page.get_first_root_node()
-            home = root.add_child(instance=HomePage(
-                title="Responsible cyber practice, shared",
-                slug="portal-home",
-                intro=(
-                    "<p>Government, industry and academia share guidance, case studies, "
-                    "shared standards and training scenarios on responsible behaviour in the "
-                    "cyber industry. Everything carries a Traffic Light Protocol label.</p>"
-                ),
-            ))
-            Site.objects.update_or_create(
-                is_default_site=True,
-                defaults={"root_page": home, "hostname": "localhost", "port": 80,
-                          "site_name": "Cyber Responsibility Portal"},
-            )
-            # Wagtail's placeholder welcome page is no longer reachable; remove it.
-            Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
-            self.created["pages"] += 1
-        for slug, title, item_type, intro in LIBRARIES:
-            if not LibraryPage.objects.filter(slug=slug).exists():
-                home.add_child(instance=LibraryPage(
-                    title=title, slug=slug, item_type=item_type, intro=f"<p>{intro}</p>",
-                    show_in_menus=True,
-                ))
-                self.created["pages"] += 1
-        if not TopicIndexPage.objects.exists():
-            home.add_child(instance=TopicIndexPage(title="Topics", slug="topics",
-                                                   show_in_menus=True))
-            self.created["pages"] += 1
-        if not OrganisationIndexPage.objects.exists():
-            home.add_child(instance=OrganisationIndexPage(
-                title="Organisations", slug="organisations", show_in_menus=True,
-                intro="<p>The organisations that share their practice here.</p>",
-            ))
-            self.created["pages"] += 1
-        return home
-
-    def taxonomy(self):
-        for model, rows in ((Topic, people.TOPICS), (Audience, people.AUDIENCES)):
-            for slug, name, description in rows:
-                model.objects.update_or_create(
-                    slug=slug, defaults={"name": name, "description": description}
-                )
 
     def organisations(self):
-        for slug, name, kind, size_band, approved, description in people.ORGANISATIONS:
-            org, created = Organisation.objects.get_or_create(
-                slug=slug,
-                defaults={"name": name, "kind": kind, "size_band": size_band,
-                          "description": description},
-            )
-            self.created["organisations"] += created
-            if approved and not org.is_approved:
+        for row in organisations():
+            org = Organisation.objects.filter(slug=row["slug"]).first()
+            if org is None:
+                make_organisation(row["name"], slug=row["slug"], kind=row["kind"],
+                                  size_band=row.get("size_band", ""),
+                                  description=row["description"], approved=row["approved"])
+                self.created["organisations"] += 1
+            elif row["approved"] and not org.is_approved:
                 org.status = OrganisationStatus.APPROVED
                 org.save()  # provisions page, groups and workflow
 
     def users(self):
         User = get_user_model()
         moderators = moderators_group()
-        for email, first, last, org_slug, role, flags in people.USERS:
-            user = User.objects.filter(email=email).first()
+        password, rows = people()
+        for row in rows:
+            org = (Organisation.objects.get(slug=row["organisation"])
+                   if "organisation" in row else None)
+            user = User.objects.filter(email=row["email"]).first()
             if user is None:
-                user = User.objects.create_user(
-                    email=email, password=people.DEMO_PASSWORD, first_name=first, last_name=last,
-                    is_superuser=flags.get("superuser", False),
-                    is_staff=flags.get("superuser", False),
-                )
-                EmailAddress.objects.create(
-                    user=user, email=email, primary=True, verified=not flags.get("unverified")
+                user = make_user(
+                    row["email"], password=password, verified=not row.get("unverified"),
+                    org=org, role=row.get("role"), first_name=row["first_name"],
+                    last_name=row["last_name"], superuser=row.get("superuser", False),
                 )
                 self.created["users"] += 1
-            if flags.get("moderator"):
+            elif org is not None:
+                Membership.objects.get_or_create(user=user, organisation=org,
+                                                 defaults={"role": row["role"]})
+            if row.get("moderator"):
                 user.groups.add(moderators)
-            if org_slug:
-                Membership.objects.get_or_create(
-                    user=user, organisation=Organisation.objects.get(slug=org_slug),
-                    defaults={"role": role},
-                )
 
     def item(self, spec):
-        User = get_user_model()
-        parent = OrganisationPage.objects.get(organisation__slug=spec["org"])
+        org = Organisation.objects.get(slug=spec["org"])
+        parent = OrganisationPage.objects.get(organisation=org)
         if parent.get_children().filter(slug=spec["slug"]).exists():
             return
-        cls = ITEM_CLASSES[spec["type"]]
-        fields = {
-            "title": spec["title"], "slug": spec["slug"], "summary": spec["summary"],
-            "tlp": spec["tlp"],
-        }
-        if spec.get("reviewed_days_ago") is not None:
-            fields["last_reviewed"] = (
-                timezone.now() - timedelta(days=spec["reviewed_days_ago"])
-            ).date()
-        for name in ("sector", "version", "status", "duration_minutes", "difficulty",
-                     "participants"):
+        now = timezone.now()
+        fields = {name: spec[name] for name in PAGE_FIELDS if name in spec}
+        for name, block in BLOCK_LISTS.items():
             if name in spec:
-                fields[name] = spec[name]
-        for name in ("body", "lessons", "introduction", "objectives"):
-            if name in spec:
-                fields[name] = _stream(spec[name])
-        if "clauses" in spec:
-            fields["clauses"] = _stream(("clause", clause) for clause in spec["clauses"])
-        if "injects" in spec:
-            fields["injects"] = _stream(("inject", inject) for inject in spec["injects"])
-
+                fields[name] = [{"type": block, "value": value} for value in spec[name]]
+        if "reviewed_days_ago" in spec:
+            fields["last_reviewed"] = (now - timedelta(days=spec["reviewed_days_ago"])).date()
         publisher = Membership.objects.filter(
-            organisation__slug=spec["org"], role__in=["publisher", "admin"]
+            organisation=org, role__in=["publisher", "admin"]
         ).select_related("user").first()
-        page = cls(owner=publisher.user if publisher else None, **fields)
-        parent.add_child(instance=page)
-        page.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
-        page.audiences.set(Audience.objects.filter(slug__in=spec["audiences"]))
-        page.recipient_organisations.set(
-            Organisation.objects.filter(slug__in=spec.get("recipient_orgs", []))
-        )
-        page.recipient_users.set(User.objects.filter(email__in=spec.get("recipient_users", [])))
-        page.save_revision(user=page.owner).publish(skip_permission_checks=True)
-        published = timezone.now() - timedelta(days=spec["days_ago"])
-        type(page).objects.filter(pk=page.pk).update(
-            first_published_at=published, last_published_at=published
+        make_item(
+            org, spec["tlp"], spec["title"], cls=ITEM_CLASSES[spec["type"]], slug=spec["slug"],
+            summary=spec["summary"],
+            topics=Topic.objects.filter(slug__in=spec["topics"]),
+            audiences=Audience.objects.filter(slug__in=spec["audiences"]),
+            recipient_orgs=Organisation.objects.filter(slug__in=spec.get("recipient_orgs", [])),
+            recipient_users=get_user_model().objects.filter(
+                email__in=spec.get("recipient_users", [])),
+            owner=publisher.user if publisher else None,
+            published_at=now - timedelta(days=spec["days_ago"]), **fields,
         )
         self.created["items"] += 1

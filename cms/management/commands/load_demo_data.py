@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.demo.loader import DemoLoader
-from cms.demo.people import DEMO_PASSWORD, USERS
+from cms.demo import loader
 from cms.demo.signals import demo_loaded
 
 
@@ -25,14 +24,16 @@ class Command(BaseCommand):
                 "Demo data creates accounts with a published password, so it only loads with "
                 "DEBUG on. Use --force if you really mean it."
             )
-        DemoLoader(stdout=self.stdout).run()
+        loader.DemoLoader(stdout=self.stdout).run()
         demo_loaded.send(sender=self.__class__, stdout=self.stdout)
         call_command("update_index", verbosity=0)  # Wagtail's admin search
         call_command("rebuild_search_index", stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password: {DEMO_PASSWORD}):"))
-        for email, _first, _last, org, role, flags in USERS:
-            what = ("site admin" if flags.get("superuser") else
-                    "portal moderator" if flags.get("moderator") else
-                    "unverified email" if flags.get("unverified") else
-                    f"{role} of {org}" if org else "signed-in visitor, no organisation")
-            self.stdout.write(f"  {email:42} {what}")
+        password, people = loader.people()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password: {password}):"))
+        for person in people:
+            org = person.get("organisation")
+            what = ("site admin" if person.get("superuser") else
+                    "portal moderator" if person.get("moderator") else
+                    "unverified email" if person.get("unverified") else
+                    f"{person['role']} of {org}" if org else "signed-in visitor, no organisation")
+            self.stdout.write(f"  {person['email']:42} {what}")

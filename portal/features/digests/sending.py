@@ -67,7 +67,7 @@ def render_message(digest: Digest, unsubscribe_key: str, connection=None):
     return message
 
 
-def _claim(run, user_ids) -> tuple[str, list[int]]:
+def claim_deliveries(run, user_ids) -> tuple[str, list[int]]:
     """Atomically take the chunk's pending deliveries; returns the claim and the user ids it
     holds. A concurrent or repeated attempt gets only what is still pending (maybe nothing)."""
     claim = uuid.uuid4().hex
@@ -78,7 +78,7 @@ def _claim(run, user_ids) -> tuple[str, list[int]]:
     return claim, sorted(held.values_list("user_id", flat=True))
 
 
-def _record(run, claim, user_ids, status, **fields):
+def record_outcome(run, claim, user_ids, status, **fields):
     """Record an outcome, only for deliveries this attempt still holds."""
     Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING,
                             user_id__in=user_ids).update(status=status, **fields)
@@ -94,13 +94,14 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
     pending deliveries are claimed, and each is recorded as soon as it is sent, so a retried
     chunk sends only what was not sent."""
     run = DigestRun.objects.get(pk=run_id)
-    claim, held = _claim(run, user_ids)
+    claim, held = claim_deliveries(run, user_ids)
     counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": len(user_ids) - len(held)}
     if not held:
         return counts
     digests = build_chunk(run.frequency, run.window_start, run.window_end, held)
     empty = set(held) - {digest.user.pk for digest in digests if digest.items}
-    _record(run, claim, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
+    # Nothing new, or deactivated since.
+    record_outcome(run, claim, empty, DeliveryStatus.EMPTY)
     counts["empty"] = len(empty)
     keys = unsubscribe_keys([d.user.pk for d in digests if d.items], run.frequency)
     try:
@@ -114,14 +115,14 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
                 except REFUSALS as error:
                     if not is_permanent(error):
                         raise
-                    _record(run, claim, [user_id], DeliveryStatus.FAILED,
-                            error=str(error)[:2000])
+                    record_outcome(run, claim, [user_id], DeliveryStatus.FAILED,
+                                   error=str(error)[:2000])
                     counts["failed"] += 1
                     log.warning("Digest to user %s refused permanently: %s", user_id, error)
                     continue
-                _record(run, claim, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
-                        subject=digest.subject, item_ids=[item.id for item in digest.items],
-                        error="")
+                record_outcome(run, claim, [user_id], DeliveryStatus.SENT,
+                               sent_at=timezone.now(), subject=digest.subject,
+                               item_ids=[item.id for item in digest.items], error="")
                 counts["sent"] += 1
     except (smtplib.SMTPException, OSError) as error:
         # Give back what this attempt still holds, so the retry (or the sweep) sends it.
