@@ -43,5 +43,12 @@ def groups() -> dict[Words, tuple[Words, ...]]:
     return found
 
 
+def plan(terms):
+    """What every backend matches for parsed ``terms``, with this list; None for no text."""
+    from search.matching import plan_for
+
+    return plan_for(terms, groups()) if terms else None
+
+
 def forget(**kwargs) -> None:
     cache.delete(CACHE_KEY)

@@ -352,14 +352,10 @@ class DatabaseBackend:
             for name in flags:
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
-    def plan(self, terms) -> Plan | None:
-        """What to match for parsed ``terms``, with the synonym list; None for no text."""
-        return plan_for(terms, synonyms.groups()) if terms else None
-
     def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
         """All-words matching first; when it finds fewer than RELAX_BELOW entries, the
         relaxed plan (most of the words) answers, with the all-words matches first."""
-        plan = self.plan(request.terms)
+        plan = synonyms.plan(request.terms)
         conditions = self._conditions(request)
         with self._planner(**({"enable_seqscan": False} if plan is not None else {})):
             found = self._find(principal, request, plan, conditions)
@@ -463,7 +459,7 @@ class DatabaseBackend:
         found: dict[str, set[int]] = {text: set() for text in texts}
         parts, params = [], []
         for index, text in enumerate(texts):
-            plan = self.plan(parse_terms(text))
+            plan = synonyms.plan(parse_terms(text))
             if plan is None or not ids:
                 continue
             inner, inner_params = (SearchEntry.objects.filter(self._text(plan), pk__in=ids)
@@ -522,7 +518,7 @@ class DatabaseBackend:
         if not changed:
             return ""
         suggestion = " ".join(words)
-        plan = self.plan(request.with_text(suggestion).terms)
+        plan = synonyms.plan(request.with_text(suggestion).terms)
         with self._planner(enable_seqscan=False):
             return suggestion if self._matches(principal, plan).exists() else ""
 
