@@ -17,11 +17,14 @@ class SearchConfig(AppConfig):
 
 
 def grant_moderators(sender, using="default", **kwargs):
-    """Portal moderators keep the synonym list (the group itself belongs to the core)."""
+    """Portal moderators keep the synonym list (the group itself belongs to the core). The
+    permissions are made first: this may run before the auth app's own handler."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from portal.organisations.provisioning import MODERATORS_GROUP
 
+    create_permissions(sender, verbosity=0, using=using)
     permissions = Permission.objects.using(using).filter(
         content_type__app_label="search", content_type__model="synonym")
     group, _ = Group.objects.using(using).get_or_create(name=MODERATORS_GROUP)
