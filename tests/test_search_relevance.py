@@ -5,6 +5,7 @@ synonyms as moderators keep them, and what the page says."""
 import importlib.util
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -32,7 +33,7 @@ def run(principal, query):
 
 
 def q(text):
-    return "q=" + text.replace(" ", "+").replace('"', "%22")
+    return urlencode({"q": text})
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
