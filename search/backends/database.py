@@ -50,10 +50,11 @@ FTS5_ORDER = ("title", "summary", "body", "tags")
 FTS5_WEIGHTS = {"title": 10.0, "tags": 5.0, "summary": 3.0, "body": 1.0}
 PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
 PG_NORMALISATION = 1
-# Every match is scored while there are at most this many; a broader search scores the best
-# RANK_CANDIDATES (or as many as the page needs), found by field and date (see _page).
+# Every match is scored while a search matches at most RANK_ALL entries (and, on SQLite, its
+# words match at most RANK_FTS5 entries before the access rule and filters); a broader search
+# ranks in field tiers (see _page).
 RANK_ALL = 1000
-RANK_CANDIDATES = 200
+RANK_FTS5 = 5000
 # Facet -> the entry column it counts.
 FACET_COLUMNS = {"types": "kind", "organisation_kinds": "organisation_kind", "labels": "tlp",
                  "years": "year", "organisations": "source_organisation_id",
@@ -252,11 +253,11 @@ class DatabaseBackend:
         return counts
 
     def _page(self, principal, request, plan, conditions, total, pinned=()) -> list[int]:
-        """The page's ids, ``pinned`` ones first. Relevance ranks by each match's score (see
-        _scores): every match is scored while there are at most RANK_ALL of them; beyond that,
-        the best candidates are scored: title matches, then title, summary or tag matches,
-        then the rest, newest first within each, found by ordered scans that stop once there
-        are enough, so a broad search costs about the same however many entries match."""
+        """The page's ids, ``pinned`` ones first. Relevance ranks by score (see _scores) while
+        a search matches at most RANK_ALL entries. A broader search ranks in tiers: title
+        matches, then title, summary or tag matches, then the rest, newest first within each;
+        each tier is an ordered scan that stops at the page, so the page costs about the same
+        however many entries match (scoring them all would not)."""
         where, where_params = self._where(conditions)
         visible = self._matches(principal, None).filter(  # values are parameters
             RawSQL(where, where_params, output_field=BooleanField()))  # noqa: S611
@@ -274,9 +275,15 @@ class DatabaseBackend:
         if plan is None or request.sort == "newest":
             scope = visible.filter(text()) if plan is not None else visible
             return list(scope.order_by(*newest).values_list("id", flat=True)[offset:end])
+        ranked = None
         if total <= RANK_ALL:
             candidates = list(visible.filter(text()).values_list("id", "published_at"))
-        else:
+            scores = self._scores(plan, [pk for pk, _ in candidates])
+            if scores is not None:
+                candidates.sort(key=lambda row: (-scores.get(row[0], 0.0),
+                                                 -row[1].timestamp(), -row[0]))
+                ranked = [pk for pk, _ in candidates]
+        if ranked is None:
             # A title or strong-field match is a match, unless a word is excluded elsewhere.
             # On SQLite each condition is a look-up per row, so it is left out where it adds
             # nothing; PostgreSQL's planner can use it, answered by the index.
@@ -285,26 +292,25 @@ class DatabaseBackend:
             tiers = [lambda: scope.filter(text("title")),
                      lambda: scope.filter(text("strong")).exclude(text("title")),
                      lambda: visible.filter(text()).exclude(text("strong"))]
-            wanted = max(RANK_CANDIDATES, end)
-            candidates = []
+            ranked = []
             for tier in tiers:
-                if len(candidates) >= wanted:
+                wanted = end + len(pinned) - len(ranked)
+                if wanted <= 0:
                     break
-                candidates += tier().order_by(*newest).values_list("id", "published_at")[
-                    :wanted - len(candidates)]
-        scores = self._scores(plan, [pk for pk, _ in candidates])
-        candidates.sort(key=lambda row: (-scores.get(row[0], 0.0), -row[1].timestamp(), -row[0]))
-        ids = [*pinned, *(pk for pk, _ in candidates if pk not in pinned)]
+                ranked += tier().order_by(*newest).values_list("id", flat=True)[:wanted]
+        ids = [*pinned, *(pk for pk in ranked if pk not in pinned)]
         return ids[offset:end]
 
-    def _scores(self, plan, ids) -> dict[int, float]:
-        """Each entry's relevance to the plan's words (any of them, so an entry that has more
-        of them scores higher): FTS5's bm25() or PostgreSQL's ts_rank_cd(), with the title
-        weighted most, then tags, then summary, then body."""
+    def _scores(self, plan, ids) -> dict[int, float] | None:
+        """Each entry's relevance to the plan's words: PostgreSQL's ts_rank_cd() over any of
+        them (an entry with more of them scores higher), FTS5's bm25() over the plan's own
+        match; the title weighs most, then tags, then summary, then body. None when FTS5 would
+        have to score more than RANK_FTS5 entries: bm25() is only available while FTS5 lists
+        the matches, which it cannot do for a list of rows without repeating the search."""
         if not ids:
             return {}
-        placeholders = ", ".join(["%s"] * len(ids))
         if self.vendor == "postgresql":
+            placeholders = ", ".join(["%s"] * len(ids))
             sql = ("SELECT id, ts_rank_cd(%s::float4[], search_vector, "
                    f"to_tsquery('english', %s), {PG_NORMALISATION}) "
                    f"FROM search_searchentry WHERE id IN ({placeholders})")
@@ -312,11 +318,12 @@ class DatabaseBackend:
         else:
             weights = ", ".join(str(FTS5_WEIGHTS[column]) for column in FTS5_ORDER)
             sql = (f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "
-                   f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})")
-            params = [self._fts5_expression(plan, any_concept=True), *ids]
+                   "WHERE search_fts MATCH %s LIMIT %s")
+            params = [self._fts5_expression(plan), RANK_FTS5 + 1]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+            rows = cursor.fetchall()
+        return dict(rows) if len(rows) <= RANK_FTS5 else None
 
     def _dense(self, plan, within=None) -> bool:
         """SQLite only: whether ``plan`` matches so many entries (in ``within``) that a scan in
