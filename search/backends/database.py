@@ -2,9 +2,11 @@
 
 Every statement starts from the entries the principal may see (the access policy's filter,
 compiled by the ORM) and adds the full-text match, so totals, facet counts, snippets and
-suggestions only ever count what the principal may see. A search costs about the same however
-much it matches: counts come from a uniform sample when the match is very large, and the page
-is found by ordered scans that stop once it is full (see ``DatabaseBackend.search``).
+suggestions only ever count what the principal may see. The text is matched as a plan
+(search.matching: concepts with their synonyms, all of them or most of them). A search costs
+about the same however much it matches: counts come from a uniform sample when the match is
+very large, a modest match is ranked by score, and a broad one by ordered scans that stop once
+the page is full (see ``DatabaseBackend.search`` and ``_page``).
 """
 
 import difflib
@@ -369,13 +371,16 @@ class DatabaseBackend:
             matched_all = None
             if (plan is not None and plan.can_relax and not found["approximate"]
                     and found["total"] < RELAX_BELOW):
-                strict_total = found["total"]
-                pinned = (self._find(principal, replace(request, page=1), plan, conditions,
-                                     counted=found)["page"] if strict_total else [])
-                relaxed = self._find(principal, request, plan.relax(), conditions,
+                # Every all-words match (fewer than a page) goes first.
+                strict_total, pinned = found["total"], found["page"]
+                if strict_total and request.page > 1:
+                    pinned = self._find(principal, replace(request, page=1), plan, conditions,
+                                        counted=found)["page"]
+                relaxed_plan = plan.relax()
+                relaxed = self._find(principal, request, relaxed_plan, conditions,
                                      pinned=pinned)
                 if relaxed["total"] > strict_total:
-                    found, plan, matched_all = relaxed, plan.relax(), strict_total
+                    found, plan, matched_all = relaxed, relaxed_plan, strict_total
         page, total, approximate = found["page"], found["total"], found["approximate"]
         snippets = self._snippets(plan, page) if plan else {}
         hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
