@@ -43,8 +43,9 @@ per database):
 It prints the machine (CPUs, load average, Python, Django, Wagtail, SQLite and PostgreSQL
 versions), a table per database and size (bulk and single-entry writes per second, search
 p50/p95/p99/max in ms, autocomplete p50/p95), the p95 per query kind, the share of searches
-the relaxed match answered and their latency, the result counts of the queries, and the targets with PASS/FAIL: search p95 under 150 ms on PostgreSQL and under 300 ms
-on SQLite at 100,000 entries.
+the relaxed match answered and their latency, the result counts of the queries, and the
+targets with PASS/FAIL: search p95 under 150 ms on PostgreSQL and under 300 ms on SQLite at
+100,000 entries.
 
 Options (all optional):
 
