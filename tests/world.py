@@ -91,9 +91,13 @@ def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), r
     return page
 
 
-def make_document(title):
+def make_document(title, org=None):
+    """A document in ``org``'s collection (the site's root collection without one)."""
+    collection = (Organisation.objects.get(pk=org.pk).collection if org is not None
+                  else Collection.get_first_root_node())
     return get_document_model().objects.create(
-        title=title, file=ContentFile(f"{title}\n".encode(), name=f"{title}.txt")
+        title=title, file=ContentFile(f"{title}\n".encode(), name=f"{title}.txt"),
+        collection=collection,
     )
 
 
@@ -130,7 +134,7 @@ def build_world() -> World:
     world.users["moderator"].groups.add(moderators_group())
     world.topic = Topic.objects.get(slug="supply-chain")
     for label in TLP:
-        document = make_document(f"doc-{label.value}")
+        document = make_document(f"doc-{label.value}", org=world.orgs["source"])
         world.documents[label] = document
         world.items[label] = make_item(
             world.orgs["source"], label, title_for(label), topics=[world.topic],

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
+from cms.editor_links import references_in_page, references_in_values, refused_references
 from portal import access
 from portal.tlp import TLP
 
@@ -42,7 +43,19 @@ class ItemPageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         if cleaned.get("tlp") == TLP.RED and not cleaned.get("recipient_users"):
             self.add_error("recipient_users", "TLP:RED needs at least one named recipient.")
+        # Saving, previewing and submitting all validate this form: refuse references to
+        # pages and documents the editor may not use.
+        for message in refused_references(self.for_user, references_in_values(
+                self._meta.model, cleaned, self._attached_documents())):
+            self.add_error(None, message)
         return cleaned
+
+    def _attached_documents(self):
+        formset = self.formsets.get("attachments")
+        if formset is None or not formset.is_valid():
+            return []
+        return [form.cleaned_data.get("document") for form in formset.forms
+                if form.cleaned_data and not formset._should_delete_form(form)]
 
 
 class ItemPage(Page):
@@ -132,10 +145,25 @@ class ItemPage(Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
+    def publish(self, revision, user=None, *args, **kwargs):
+        # Checked again for whoever publishes (an approver, or a scheduled revision's author):
+        # a page never goes live with a reference its publisher may not make.
+        from wagtail.actions.publish_revision import PublishPermissionError
+
+        refused = refused_references(user or revision.user,
+                                     references_in_page(revision.as_object()))
+        if refused:
+            raise PublishPermissionError(" ".join(refused))
+        return super().publish(revision, user, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from cms.models.pages import TopicIndexPage
+        from cms.rendering import readable_documents
 
         context = super().get_context(request, *args, **kwargs)
+        attachments = list(self.attachments.select_related("document"))
+        readable = {d.pk for d in readable_documents([a.document for a in attachments])}
+        context["attachments"] = [a for a in attachments if a.document_id in readable]
         topic_index = TopicIndexPage.objects.live().first()
         context["topic_index_url"] = topic_index.url if topic_index else ""
         return context
