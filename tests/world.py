@@ -143,3 +143,40 @@ def build_world() -> World:
             document=document,
         )
     return world
+
+
+# The admin's roles, for the editor block of the matrix: (organisation key, membership role).
+# The source organisation's editors and the moderator are in ROLES; the other organisation's
+# editors are added per test by add_editors().
+EDITOR_ROLES = {
+    "contributor": ("source", "contributor"),
+    "publisher": ("source", "publisher"),
+    "other_contributor": ("other", "contributor"),
+    "other_publisher": ("other", "publisher"),
+    "other_admin": ("other", "admin"),
+    "moderator": None,
+}
+ELSEWHERE_TITLE = "Elsewhere red marker"
+DRAFT_TITLE = "Unpublished draft marker"
+
+
+def add_editors(world: World) -> World:
+    """The other organisation's editors, a TLP:RED item of the other organisation (restricted
+    for the source's editors) and a never-published draft of the source organisation."""
+    for role, spec in EDITOR_ROLES.items():
+        if role not in world.users:
+            org_key, member_role = spec
+            world.users[role] = make_user(f"{role}@world.test", org=world.orgs[org_key],
+                                          role=member_role)
+    document = make_document("doc-elsewhere", org=world.orgs["other"])
+    world.documents["elsewhere"] = document
+    world.items["elsewhere"] = make_item(
+        world.orgs["other"], TLP.RED, ELSEWHERE_TITLE,
+        recipient_users=[world.users["red_recipient"]], document=document)
+    parent = OrganisationPage.objects.get(organisation=world.orgs["source"])
+    draft = GuidancePage(title=DRAFT_TITLE, tlp=TLP.CLEAR, summary="Draft.", live=False,
+                         body=[{"type": "paragraph", "value": "<p>Draft.</p>"}])
+    parent.add_child(instance=draft)
+    draft.save_revision()
+    world.items["draft"] = draft
+    return world

@@ -134,6 +134,16 @@ class ItemPage(Page):
             return {self.owner_id} if self.owner_id else set()
         return {obj.pk for obj in getattr(self, field_name).all()}
 
+    def get_admin_display_title(self):
+        # A draft's title is the source's unpublished work: only its editors see it.
+        from cms.admin_visibility import may_edit_page
+        from cms.rendering import reader
+
+        if self.draft_title and self.draft_title != self.title and not may_edit_page(
+                reader(), self):
+            return self.title
+        return super().get_admin_display_title()
+
     @property
     def tlp_label(self) -> TLP:
         return TLP(self.tlp)
