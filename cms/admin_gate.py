@@ -195,6 +195,12 @@ ROUTES = {
 USAGE_OFF = superusers("lists the pages that refer to the object")
 
 
+def is_admin_route(match) -> bool:
+    from django.urls import reverse
+
+    return match is not None and ("/" + match.route).startswith(reverse("wagtailadmin_home"))
+
+
 def route_key(match) -> str:
     """How a resolved admin route is named in the tables above."""
     return match.view_name if match.url_name else match.route

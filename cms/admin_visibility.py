@@ -43,17 +43,20 @@ def editable_pages(user):
     return PagePermissionPolicy().instances_user_has_any_permission_for(user, EDIT_ACTIONS)
 
 
-def hidden_pages_q(user) -> Q:
-    """Pages the admin must not show ``user``: neither theirs to edit nor visible on the site.
-
-    Drafts (never published) of others and items the access policy denies. Pages that are not
-    items (the site's structure) are visible once live.
-    """
+def unpublished_or_denied_q(principal) -> Q:
+    """Pages the site does not show ``principal``: drafts, and items the access policy denies.
+    Pages that are not items (the site's structure) are shown once live."""
     from cms.models import ItemPage
 
-    denied_items = ItemPage.objects.exclude(access.visible_q(access.principal_for_user(user)))
-    hidden = Q(live=False) | Q(pk__in=denied_items.values("pk"))
-    return hidden & ~Q(pk__in=editable_pages(user).values("pk"))
+    denied_items = ItemPage.objects.exclude(access.visible_q(principal))
+    return Q(live=False) | Q(pk__in=denied_items.values("pk"))
+
+
+def hidden_pages_q(user) -> Q:
+    """Pages the admin must not show ``user``: neither theirs to edit nor shown to them on
+    the site."""
+    return (unpublished_or_denied_q(access.principal_for_user(user))
+            & ~Q(pk__in=editable_pages(user).values("pk")))
 
 
 def admin_visible_pages(pages, user):

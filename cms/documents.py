@@ -11,9 +11,12 @@ from portal import access
 
 
 def can_download(request, document) -> bool:
+    return may_fetch(request.user, access.principal_for(request), document)
+
+
+def may_fetch(user, principal, document) -> bool:
     from cms.admin_visibility import may_download
 
-    user = request.user
     if user.is_authenticated and (user.is_superuser or document.uploaded_by_user_id == user.pk):
         return True
-    return may_download(access.principal_for(request), document)
+    return may_download(principal, document)

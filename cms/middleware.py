@@ -11,9 +11,9 @@
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
 
-from cms.admin_gate import decision_for, may_pass
+from cms.admin_gate import decision_for, is_admin_route, may_pass
 from cms.rendering import current_request
 
 DOWNLOAD_ROUTES = {"wagtaildocs_serve", "wagtaildocs_authenticate_with_password"}
@@ -21,10 +21,6 @@ DOWNLOAD_ROUTES = {"wagtaildocs_serve", "wagtaildocs_authenticate_with_password"
 
 def not_found(request, exception=None):
     return get_resolver().resolve_error_handler(404)(request, exception or Http404())
-
-
-def is_admin_route(match) -> bool:
-    return match is not None and ("/" + match.route).startswith(reverse("wagtailadmin_home"))
 
 
 class EditorAccessMiddleware:

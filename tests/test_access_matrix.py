@@ -11,18 +11,31 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
+from django.test import override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms import admin_gate
+from cms.blocks import RICH_FEATURES
 from cms.models import HomePage, ItemPage, LibraryPage, OrganisationPage, TopicIndexPage
 from portal.accounts.models import ApiToken
 from portal.digests import runs
 from portal.digests.models import Delivery, DigestRun, Subscription
 from portal.digests.sending import deliver_chunk
 from portal.tlp import TLP
-from tests.world import EDITOR_ROLES, EXPECTED, PASSWORD, ROLES, add_editors, title_for
+from tests.world import (
+    EDITOR_ROLES,
+    EXPECTED,
+    PASSWORD,
+    ROLES,
+    add_editors,
+    make_item,
+    title_for,
+)
 
 LABELS = list(TLP)
 ROLE_NAMES = list(ROLES)
@@ -464,3 +477,205 @@ def test_moderator_sees_no_delivery_items(client, world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Matrix red marker" not in body and str(world.items[TLP.RED].pk) not in body
+
+
+# Documents and links: an editor can neither widen a document's audience nor resolve a link ---
+
+def _page_form(title, *, body=(), attachments=(), tlp="clear", **extra):
+    return nested_form_data({
+        "title": title, "slug": title.lower().replace(" ", "-"), "summary": "A summary.",
+        "body": streamfield(list(body) or [("paragraph", rich_text("<p>Text.</p>"))]),
+        "tlp": tlp,
+        "attachments": inline_formset([{"document": pk, "caption": ""} for pk in attachments]),
+        **extra,
+    })
+
+
+def _linking(html):
+    return [("paragraph", rich_text(html, features=RICH_FEATURES))]
+
+
+ATTACKS = {
+    "attachment": lambda doc: {"attachments": [doc.pk]},
+    "document block": lambda doc: {"body": [("document", doc.pk)]},
+    "rich-text document link": lambda doc: {
+        "body": _linking(f'<p><a linktype="document" id="{doc.pk}">the file</a></p>')},
+}
+
+
+def _anyone_may_download(client, document):
+    client.logout()
+    return client.get(document.url).status_code == 200
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.parametrize("action", ["action-publish", "action-submit", "preview"])
+def test_an_editor_cannot_widen_another_organisations_document(client, editors, attack, action):
+    world = editors
+    restricted = world.documents[TLP.RED]
+    role = "other_contributor" if action == "action-submit" else "other_publisher"
+    client.force_login(world.users[role])
+    parent = OrganisationPage.objects.get(organisation=world.orgs["other"])
+    data = _page_form("Widening attempt", **ATTACKS[attack](restricted))
+    if action == "preview":
+        url = reverse("wagtailadmin_pages:preview_on_add",
+                      args=["cms", "guidancepage", parent.pk])
+        response = client.post(url, data)
+        assert response.json()["is_valid"] is False
+    else:
+        data[action] = "go"
+        url = reverse("wagtailadmin_pages:add", args=["cms", "guidancepage", parent.pk])
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert f"Document {restricted.pk} cannot be used here" in response.content.decode()
+    assert not ItemPage.objects.filter(title="Widening attempt").exists()
+    assert not _anyone_may_download(client, restricted)
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_an_editor_may_use_own_and_public_documents(client, editors, attack):
+    world = editors
+    client.force_login(world.users["other_publisher"])
+    parent = OrganisationPage.objects.get(organisation=world.orgs["other"])
+    for document, title in ((world.documents[TLP.CLEAR], "Public one"),
+                            (world.documents["elsewhere"], "Own one")):
+        data = _page_form(title, **ATTACKS[attack](document))
+        data["action-publish"] = "go"
+        response = client.post(
+            reverse("wagtailadmin_pages:add", args=["cms", "guidancepage", parent.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert ItemPage.objects.get(title=title).live
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_page_that_uses_another_organisations_document_widens_nothing(client, editors,
+                                                                         attack):
+    """Even if such a page went live (a superuser's mistake, code), the download rule asks
+    the document's own organisation, and rendering resolves nothing for the reader."""
+    world = editors
+    restricted = world.documents[TLP.RED]
+    fields = {"attachment": {"document": restricted},
+              "document block": {"body": [{"type": "document", "value": restricted.pk}]},
+              "rich-text document link": {"body": [{"type": "paragraph", "value":
+                  f'<p><a linktype="document" id="{restricted.pk}">the file</a></p>'}]}}[attack]
+    page = make_item(world.orgs["other"], TLP.CLEAR, "Widening page", **fields)
+    assert not _anyone_may_download(client, restricted)
+    for role in ("anonymous", "other_member", "other_publisher"):
+        response = client_as(client, world, role).get(restricted.url)
+        assert response.status_code == (302 if role == "anonymous" else 404)
+        body = client_as(client, world, role).get(page.url).content.decode()
+        assert restricted.url not in body and restricted.title not in body
+
+
+def client_as(client, world, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def test_links_to_pages_the_editor_may_not_see_are_refused(client, editors):
+    world = editors
+    client.force_login(world.users["other_publisher"])
+    parent = OrganisationPage.objects.get(organisation=world.orgs["other"])
+    for target in (world.items[TLP.RED], world.items["draft"]):
+        data = _page_form("Linking attempt", body=_linking(
+            f'<p><a linktype="page" id="{target.pk}">see</a></p>'))
+        preview = client.post(reverse("wagtailadmin_pages:preview_on_add",
+                                      args=["cms", "guidancepage", parent.pk]), data)
+        assert preview.json()["is_valid"] is False
+        data["action-publish"] = "go"
+        response = client.post(
+            reverse("wagtailadmin_pages:add", args=["cms", "guidancepage", parent.pk]), data)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f"The link to page {target.pk} cannot be used" in body
+        assert target.title not in body
+    assert not ItemPage.objects.filter(title="Linking attempt").exists()
+
+
+def test_publishing_checks_the_references_again(editors):
+    """A revision saved outside the form (or before access changed) is checked for whoever
+    publishes it: a workflow's approver, or the revision's author when scheduled."""
+    world = editors
+    page = make_item(world.orgs["other"], TLP.CLEAR, "Approved later")
+    page.body = [{"type": "paragraph", "value":
+                  f'<p><a linktype="page" id="{world.items[TLP.RED].pk}">see</a></p>'}]
+    revision = page.save_revision(user=world.users["other_contributor"])
+    with pytest.raises(PermissionDenied):
+        revision.publish(user=world.users["other_publisher"])
+    with pytest.raises(PermissionDenied):
+        revision.publish()  # scheduled: checked for its author
+    page.refresh_from_db()
+    assert f'id="{world.items[TLP.RED].pk}"' not in str(page.body)
+
+
+def test_rendering_resolves_links_only_for_readers_who_may_see_them(client, editors):
+    world = editors
+    red, red_document = world.items[TLP.RED], world.documents[TLP.RED]
+    page = make_item(world.orgs["other"], TLP.CLEAR, "Links everywhere", body=[
+        {"type": "paragraph", "value":
+         f'<p><a linktype="page" id="{red.pk}">one</a> <a linktype="document" '
+         f'id="{red_document.pk}">two</a></p>'},
+        {"type": "document", "value": red_document.pk},
+    ])
+    for role in ROLE_NAMES:
+        body = client_as(client, world, role).get(page.url).content.decode()
+        assert (red.url in body) == (role in EXPECTED[TLP.RED]), role
+        # The document follows its own organisation's item, not the page that embeds it.
+        assert ("doc-red" in body) == (role in EXPECTED[TLP.RED]), role
+
+
+def test_slug_change_redirects_follow_only_readers_who_may_see_the_item(
+        client, editors, django_capture_on_commit_callbacks):
+    world = editors
+    item = world.items[TLP.RED]
+    old_url = item.url
+    item.slug = "renamed-red"
+    with django_capture_on_commit_callbacks(execute=True):
+        item.save_revision().publish(skip_permission_checks=True)
+    assert Redirect.objects.filter(redirect_page=item).exists()
+    missing_url = old_url.rstrip("/") + "-never-was/"
+    for role in ("other_member", "source_member", "publisher"):
+        c = client_as(client, world, role)
+        restricted, missing = c.get(old_url), c.get(missing_url)
+        assert restricted.status_code == missing.status_code == 404
+        assert CSRF_TOKEN.sub(b"", restricted.content) == CSRF_TOKEN.sub(b"", missing.content)
+    assert client_as(client, world, "red_recipient").get(old_url).status_code == 301
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_restricted_items_and_documents_answer_as_missing_ones(client, editors, debug):
+    """With DEBUG on (as bin/run starts the portal) exactly as in production."""
+    world = editors
+    item, document = world.items[TLP.RED], world.documents[TLP.RED]
+    pairs = [
+        (item.url, item.url.rstrip("/") + "-never-was/"),
+        (document.url, f"/documents/{ADMIN_MISSING_ID}/{document.filename}"),
+        (document.url, document.url.replace(document.filename, "other-name.txt")),
+    ]
+    with override_settings(DEBUG=debug):
+        for role in ("anonymous", "other_member", "other_publisher"):
+            c = client_as(client, world, role)
+            for restricted_url, missing_url in pairs:
+                restricted, missing = c.get(restricted_url), c.get(missing_url)
+                assert restricted.status_code == missing.status_code, (role, missing_url)
+                if role == "anonymous":
+                    assert restricted.status_code == 302
+                else:
+                    assert restricted.status_code == 404
+                    assert CSRF_TOKEN.sub(b"", restricted.content) == \
+                        CSRF_TOKEN.sub(b"", missing.content)
+
+
+def test_draft_titles_stay_with_their_editors(client, editors):
+    world = editors
+    item = world.items[TLP.CLEAR]
+    item.title = "Secret new title marker"
+    item.save_revision(user=world.users["publisher"])  # a draft, not published
+    url = reverse("wagtailadmin_choose_page_chosen_multiple")
+    for role, sees_draft in (("publisher", True), ("other_publisher", False),
+                             ("moderator", False)):
+        body = client_as(client, world, role).get(url, {"id": [item.pk]}).content.decode()
+        assert ("Secret new title marker" in body) == sees_draft, role
+        assert title_for(TLP.CLEAR) in body or sees_draft
