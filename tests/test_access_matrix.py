@@ -679,3 +679,22 @@ def test_draft_titles_stay_with_their_editors(client, editors):
         body = client_as(client, world, role).get(url, {"id": [item.pk]}).content.decode()
         assert ("Secret new title marker" in body) == sees_draft, role
         assert title_for(TLP.CLEAR) in body or sees_draft
+
+
+def test_an_approver_cannot_publish_a_reference_they_may_not_make(client, editors):
+    world = editors
+    page = make_item(world.orgs["other"], TLP.CLEAR, "Submitted with a link")
+    page.body = [{"type": "paragraph", "value":
+                  f'<p><a linktype="page" id="{world.items[TLP.RED].pk}">see</a></p>'}]
+    page.save_revision(user=world.users["other_contributor"])
+    state = page.get_workflow().start(page, world.users["other_contributor"])
+    task_state = state.current_task_state
+    client.force_login(world.users["other_publisher"])
+    response = client.post(reverse("wagtailadmin_pages:workflow_action",
+                                   args=[page.pk, "approve", task_state.pk]), {"comment": ""})
+    assert response.status_code in (302, 403)
+    page.refresh_from_db()
+    assert f'id="{world.items[TLP.RED].pk}"' not in str(page.body)
+    state.refresh_from_db()
+    task_state.refresh_from_db()
+    assert state.status == task_state.status == "in_progress"  # still awaiting a decision
