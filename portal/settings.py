@@ -73,7 +73,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.EditorAccessMiddleware",
+    # Wagtail's redirects, followed only to pages the reader may see.
+    "cms.redirects.ReaderRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -2,8 +2,8 @@
 
 Entries copy what search needs from an item, the access fields included, so the access
 policy's filter (search.access.entry_policy) runs on the entries themselves, inside the same
-query as the full-text match. The full-text part lives beside the table: an FTS5 table on SQLite and a
-generated tsvector column on PostgreSQL (see migration 0002).
+query as the full-text match. The full-text part lives beside the table: an FTS5 table on
+SQLite and a generated tsvector column on PostgreSQL (see migration 0002).
 """
 
 from django.conf import settings

@@ -1,6 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.admin_gate import decide_namespace, no_items
 from search.models import Synonym
 
 
@@ -17,3 +18,6 @@ class SynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SynonymViewSet)
+
+for namespace in ("wagtailsnippets_search_synonym", "wagtailsnippetchoosers_search_synonym"):
+    decide_namespace(namespace, no_items("search synonyms, for portal moderators"))

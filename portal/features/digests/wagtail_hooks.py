@@ -12,6 +12,9 @@ class DeliveryViewSet(ModelViewSet):
     menu_label = "Digest deliveries"
     add_to_admin_menu = True
     inspect_view_enabled = True
+    # Not the items or the subject line: they name what the subscriber was sent, which the
+    # moderator may not see.
+    inspect_view_fields = ["run", "user", "status", "attempts", "sent_at", "error"]
     list_display = ["run", "user", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "run__frequency"]
     search_fields = ["user__email", "error"]
