@@ -2,9 +2,6 @@
 the shared relevance contract, the judged demo queries, the relaxed match and the access rule,
 synonyms as moderators keep them, and what the page says."""
 
-import importlib.util
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -25,7 +22,6 @@ from tests.world import make_item
 
 pytestmark = pytest.mark.django_db
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 def run(principal, query):
@@ -172,15 +168,9 @@ def test_facets_apply_on_change_with_a_script_and_with_the_button_without(client
 # -- the judged demo queries -----------------------------------------------------------------
 def test_judged_demo_queries(world):
     """The demo library and the judged queries of bench/judged_queries.json: MRR@10 at least
-    0.8 and every query finds something (bench/relevance.py prints the details)."""
-    spec = importlib.util.spec_from_file_location("relevance", BENCH / "relevance.py",
-                                                  submodule_search_locations=[])
-    relevance = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec.loader.exec_module(relevance)
-    finally:
-        sys.path.remove(str(BENCH))
+    0.8 and every query finds something (``python -m bench.relevance`` prints the details)."""
+    from bench import relevance
+
     DemoLoader().run()
     indexing.rebuild()
     judged = relevance.load_judged()

@@ -201,7 +201,8 @@ class DatabaseBackend:
         for more work."""
         limit = settings.SEARCH_EXACT_COUNT_LIMIT
         work = self._estimate(principal, plan)
-        phrases = any(len(words) > 1 for c in plan.concepts for words in c.alternatives)
+        phrases = plan is not None and any(
+            len(words) > 1 for c in plan.concepts for words in c.alternatives)
         if self.vendor == "postgresql" and phrases:
             work *= PHRASE_WORK
         if limit is None or work <= limit:
@@ -398,7 +399,7 @@ class DatabaseBackend:
         """Counts (exact, or from a uniform sample of a very large match, then approximate)
         and the page's ids for ``plan``; ``counted`` reuses counts already made."""
         if counted is None:
-            buckets = self._buckets(principal, plan) if plan is not None else SAMPLE_BUCKETS
+            buckets = self._buckets(principal, plan)
             counts, total = self._counts(principal, plan, conditions, buckets)
             counted = {"counts": counts, "total": total,
                        "approximate": buckets < SAMPLE_BUCKETS}
