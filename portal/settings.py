@@ -204,7 +204,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Digests under a flaky mail server (docs/digests.md): a message is tried a few times within
 # its chunk; a delivery that still fails waits a capped, doubling backoff; runs have a deadline.
-DIGEST_SEND_TRIES = env_int("DIGEST_SEND_TRIES", 3)  # tries of one message within a chunk
+DIGEST_SEND_TRIES = env_int("DIGEST_SEND_TRIES", 4)  # tries of one message within a chunk
 DIGEST_SEND_PAUSE_MS = env_int("DIGEST_SEND_PAUSE_MS", 50)  # between them, doubled, jittered
 DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per attempt
 DIGEST_RETRY_BACKOFF_MAX = env_int("DIGEST_RETRY_BACKOFF_MAX", 900)  # the cap, seconds
