@@ -331,8 +331,10 @@ def test_a_run_past_its_deadline_fails_what_is_left_for_moderators(world, run, g
         assert delivery.error.startswith("Not delivered by the run's deadline")
         assert "Try later" in delivery.error  # with the reason it kept failing
     client.force_login(world.users["moderator"])
-    runs_page = client.get("/admin/digest-runs/").content.decode()
-    assert str(run) in runs_page
+    runs_page = client.get("/admin/digest-runs/")
+    assert runs_page.status_code == 200
+    body = runs_page.content.decode()
+    assert str(run) in body and "Retrying" in body and "Finished or expected" in body
     listing = client.get("/admin/digest-deliveries/", {"status": "failed", "run": run.pk})
     body = listing.content.decode()
     assert listing.status_code == 200
@@ -348,7 +350,7 @@ def test_the_default_deadline_is_when_the_next_run_may_start(world, settings):
 
 
 def test_a_server_that_refuses_connections_trips_the_breaker(world, run, settings):
-    from tests.smtp_server import HOST, free_port
+    from tests.smtp_server import HOST, FaultySmtpServer, free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, free_port()  # nothing listens there
@@ -382,6 +384,18 @@ def test_a_server_that_refuses_connections_trips_the_breaker(world, run, setting
     run.refresh_from_db()
     assert run.breaker_trips == 2
     assert 90 - 1 <= (run.paused_until - started).total_seconds() <= 120 + 1
+    # The server is back: everything goes out, and the next outage starts from a short pause.
+    server = FaultySmtpServer()
+    server.port = settings.EMAIL_PORT
+    server.start()
+    try:
+        Delivery.objects.filter(run=run).update(next_attempt_at=timezone.now())
+        assert deliver_chunk(run.pk, chunk).sent == 4
+    finally:
+        server.stop()
+    run.refresh_from_db()
+    assert (run.breaker_trips, run.paused_until) == (0, None)
+    assert sum(server.accepted.values()) == 4
 
 
 def test_progress_counts_and_expected_finish(world, run):

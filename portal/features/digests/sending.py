@@ -227,6 +227,6 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> ChunkOutcome:
             outcome.sent += 1
     finally:
         sender.close()
-    if outcome.sent:
+    if outcome.sent and not outcome.paused:  # the server is back: the next pause starts short
         runs.resume(run)
     return outcome
