@@ -67,7 +67,6 @@ NAMESPACES = {
     "wagtailsnippetchoosers_cms_topic": no_items("topics"),
     "wagtailsnippetchoosers_cms_audience": no_items("audiences"),
     "organisations": no_items("organisations, for portal moderators"),
-    "digest-deliveries": no_items("deliveries, shown without their items (DeliveryViewSet)"),
     "wagtailredirects": superusers("redirects name items' old and new paths"),
 }
 

@@ -206,7 +206,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per retry
+# Digests under a flaky mail server (docs/digests.md): a message is tried a few times within
+# its chunk; a delivery that still fails waits a capped, doubling backoff; runs have a deadline.
+DIGEST_SEND_TRIES = env_int("DIGEST_SEND_TRIES", 4)  # tries of one message within a chunk
+DIGEST_SEND_PAUSE_MS = env_int("DIGEST_SEND_PAUSE_MS", 50)  # between them, doubled, jittered
+DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per attempt
+DIGEST_RETRY_BACKOFF_MAX = env_int("DIGEST_RETRY_BACKOFF_MAX", 900)  # the cap, seconds
+DIGEST_BREAKER_AFTER = env_int("DIGEST_BREAKER_AFTER", 5)  # failed connections in a row
+DIGEST_BREAKER_DELAY = env_int("DIGEST_BREAKER_DELAY", 60)  # first pause, doubled, capped
+DIGEST_RUN_DEADLINE = env_int("DIGEST_RUN_DEADLINE", 0)  # seconds; 0: the next window's end
+DIGEST_STALE_AFTER = env_int("DIGEST_STALE_AFTER", 900)  # an unrefreshed claim: a dead worker
 CELERY_BEAT_SCHEDULE = {
     "repair-search-drift": {"task": "search.repair_drift", "schedule": 3600.0},
     "daily-digest": {"task": "digests.start_run", "args": ["daily"],
