@@ -49,11 +49,15 @@ def _back(organisation):
 def request_organisation(request):
     form = OrganisationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            organisation = form.save()
-            Membership.objects.create(
-                organisation=organisation, user=request.user, role=Role.ADMIN
-            )
+        try:
+            with transaction.atomic():
+                organisation = form.save()
+                Membership.objects.create(
+                    organisation=organisation, user=request.user, role=Role.ADMIN
+                )
+        except IntegrityError:  # the same name or slug registered a moment ago
+            form.add_error("name", "That name was registered just now. Choose another.")
+            return render(request, "organisations/request.html", {"form": form}, status=400)
         messages.success(
             request,
             f"Thank you. {organisation} is awaiting approval by a portal moderator; you will be "
