@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.core.security.mfa.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -129,7 +130,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "portal.core.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cyber Responsibility Portal] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Passkeys need HTTPS; plain http://localhost is allowed only for local development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Site admins, moderators, organisation admins, publishers and editors must use two-factor
+# authentication (portal.core.security.mfa). Turning this off is for tests of other things.
+PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Cyber Responsibility Portal"
 
 LANGUAGE_CODE = "en-gb"

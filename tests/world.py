@@ -18,6 +18,10 @@ from portal.core.organisations.provisioning import moderators_group
 from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"
+# Editors, publishers, organisation admins and moderators must use two-factor authentication;
+# the world's have a TOTP authenticator with this secret (see totp_code).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+MFA_ROLES = {"contributor", "publisher", "admin"}
 
 # role -> (organisation key or None, membership role, verified)
 ROLES = {
@@ -64,7 +68,27 @@ def make_user(email, *, verified=True, org=None, role=None):
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     if org is not None:
         Membership.objects.create(user=user, organisation=org, role=role)
+    if role in MFA_ROLES:
+        enrol_totp(user)
     return user
+
+
+def enrol_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(offset=0):
+    """The current code for TOTP_SECRET (offset in periods, for a code not yet used)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(TOTP_SECRET, counter + offset))
 
 
 def make_org(name, kind="industry", size_band="small"):
@@ -128,6 +152,7 @@ def build_world() -> World:
             org=world.orgs[org_key] if org_key else None, role=member_role,
         )
     world.users["moderator"].groups.add(moderators_group())
+    enrol_totp(world.users["moderator"])
     world.topic = Topic.objects.get(slug="supply-chain")
     for label in TLP:
         document = make_document(f"doc-{label.value}")

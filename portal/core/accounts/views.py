@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.accounts.models import ApiToken
@@ -31,3 +34,13 @@ def revoke_api_token(request, token_id):
     token.delete()
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("api-tokens")
+
+
+def sign_in_through_allauth(request):
+    """Every other sign-in form (Django's and Wagtail's admin, Wagtail's front-end login) ends
+    here, so email verification, two-factor and rate limits apply to every way in."""
+    url = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url:
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)
