@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal.core.accounts",
     "portal.core.security",
+    "portal.core.audit",
     "portal.core.organisations",
     "portal.features.digests",
     "cms",
@@ -129,6 +130,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "portal.core.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "portal.core.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cyber Responsibility Portal] "
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # Passkeys need HTTPS; plain http://localhost is allowed only for local development.
@@ -137,6 +139,13 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # authentication (portal.core.security.mfa). Turning this off is for tests of other things.
 PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Cyber Responsibility Portal"
+
+# Security notices by email when a password, email address or two-factor method changes, and
+# the password again before changing an email address or two-factor methods.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Personal API tokens: read-only, and expire after this many days unless chosen otherwise.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -219,7 +228,11 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
     "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
+    "purge-audit-trail": {"task": "audit.purge", "schedule": crontab(hour=3, minute=15)},
 }
+# The security audit trail keeps events this many days, and their IP addresses fewer.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 90)
 
 # Cache: Redis when available, so rate limits and sessions are shared between processes.
 if REDIS_URL:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from cms.models import TopicIndexPage
 from portal.core import access
-from portal.core.accounts.models import ApiToken
+from portal.core.accounts.models import ApiToken, TokenScope
 from search import service
 from search.query import InvalidSearch, SearchRequest
 
@@ -33,15 +33,18 @@ def _api_principal(request):
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, key = header.partition(" ")
-        user = ApiToken.objects.user_for(key.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = (ApiToken.objects.valid_for(key.strip(), TokenScope.SEARCH_READ, request)
+                 if scheme.lower() == "bearer" else None)
+        if token is None:
             return None
-        return access.principal_for_user(user)
+        request.api_token = token  # rate limits count per token
+        return access.principal_for_user(token.user)
     return access.principal_for(request)
 
 
 def _unauthorised():
-    response = JsonResponse({"error": "The API token is not valid."}, status=401)
+    response = JsonResponse({"error": "The API token is not valid: it may have expired or "
+                                      "been revoked."}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="portal"'
     return response
 
