@@ -15,7 +15,7 @@ from portal.core.organisations.models import (
     OrganisationStatus,
 )
 from portal.core.organisations.provisioning import approve
-from tests.world import make_user
+from tests.world import enrol_totp, make_user
 
 
 @pytest.fixture
@@ -124,6 +124,8 @@ def test_invitation_by_email_is_accepted_once(
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
     assert Membership.objects.get(user=invitee, organisation=org).role == "contributor"
+    assert client.post(url)["Location"] == reverse("mfa_index")  # contributors need MFA
+    enrol_totp(invitee)
     assert client.post(url).status_code == 404  # used up
 
 

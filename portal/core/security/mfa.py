@@ -32,6 +32,13 @@ def is_privileged(user) -> bool:
     )
 
 
+def request_is_privileged(request) -> bool:
+    """is_privileged for the request's user, worked out once per request."""
+    if not hasattr(request, "_portal_privileged"):
+        request._portal_privileged = is_privileged(request.user)
+    return request._portal_privileged
+
+
 def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
@@ -47,7 +54,7 @@ class RequireMFAMiddleware:
         # allauth's own views stay open: signing out, setting up MFA, re-authenticating.
         if view_func.__module__.startswith("allauth.") or not settings.PORTAL_MFA_REQUIRED:
             return None
-        if is_privileged(request.user) and not has_second_factor(request.user):
+        if request_is_privileged(request) and not has_second_factor(request.user):
             messages.warning(request, "Your role needs two-factor authentication. Set up an "
                              "authenticator app or a passkey to continue.")
             return redirect("mfa_index")
