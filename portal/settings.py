@@ -242,10 +242,22 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 90)
 
-# Cache: Redis when available, so rate limits and sessions are shared between processes.
+# Cache: Redis when available, so rate limits (the portal's and allauth's) and used TOTP codes
+# are shared between processes. Without Redis, a file cache under var/ that every process of
+# this host shares, rather than a per-process memory cache that would count per worker.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 50_000}}}
+# Requests per caller (user, API token, or IP address for anonymous callers): N/s, N/m, N/h.
+PORTAL_RATE_LIMITS = {
+    "search": env_str("SEARCH_RATE_LIMIT", "60/m"),
+    "search_api": env_str("SEARCH_API_RATE_LIMIT", "120/m"),
+    "autocomplete": env_str("AUTOCOMPLETE_RATE_LIMIT", "300/m"),
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Cyber Responsibility Portal"

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from cms.models import TopicIndexPage
 from portal.core import access
 from portal.core.accounts.models import ApiToken, TokenScope
+from portal.core.security.ratelimit import rate_limited
 from search import service
 from search.query import InvalidSearch, SearchRequest
 
@@ -14,6 +15,7 @@ AUTOCOMPLETE_MIN = 2
 
 
 @require_GET
+@rate_limited("search", json=False)
 def search_page(request):
     context = {"query": request.GET.get("q", "")[:300], "error": "", "results": None}
     try:
@@ -50,6 +52,7 @@ def _unauthorised():
 
 
 @require_GET
+@rate_limited("search_api", json=True)
 def search_api(request):
     principal = _api_principal(request)
     if principal is None:
@@ -62,6 +65,7 @@ def search_api(request):
 
 
 @require_GET
+@rate_limited("autocomplete", json=True)
 def autocomplete_api(request):
     principal = _api_principal(request)
     if principal is None:

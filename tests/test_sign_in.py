@@ -2,12 +2,14 @@
 No other view accepts a password, and privileged roles must use two-factor authentication."""
 
 import re
+import time
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from portal.core.security import sessions
 from tests.world import PASSWORD, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +161,35 @@ def test_moderators_need_mfa_and_members_do_not(client, world):
     client.force_login(world.users["source_member"])
     assert client.get("/").status_code == 200
     assert client.get(reverse("api-tokens")).status_code == 200
+
+
+@pytest.mark.parametrize("what, age", [("idle", {"last_seen": 31 * 60}),
+                                       ("long", {"started": 13 * 3600, "last_seen": 60})])
+def test_privileged_sessions_end_after_idling_or_twelve_hours(client, world, what, age):
+    client.force_login(world.users["publisher"])
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    now = int(time.time())
+    session[sessions.STARTED] = now - age.get("started", 0)
+    session[sessions.LAST_SEEN] = now - age["last_seen"]
+    session.save()
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not _signed_in(client)
+
+
+def test_privileged_sessions_stay_while_active_and_others_keep_theirs(client, world):
+    client.force_login(world.users["publisher"])
+    client.get("/")
+    assert client.session.get_expiry_age() == 30 * 60  # the cookie ends with the idle time
+    session = client.session
+    session[sessions.LAST_SEEN] = int(time.time()) - 29 * 60
+    session.save()
+    assert client.get("/admin/").status_code == 200
+    client.force_login(world.users["source_member"])
+    session = client.session
+    session[sessions.LAST_SEEN] = int(time.time()) - 10 * 3600  # members have no idle limit
+    session.save()
+    assert client.get("/").status_code == 200 and _signed_in(client)
+    assert client.session.get_expiry_age() == 14 * 24 * 3600
