@@ -1,6 +1,7 @@
 """One guarded way in: allauth's sign-in, with email verification, two-factor and rate limits.
 No other view accepts a password, and privileged roles must use two-factor authentication."""
 
+import io
 import re
 import time
 
@@ -193,3 +194,24 @@ def test_privileged_sessions_stay_while_active_and_others_keep_theirs(client, wo
     session.save()
     assert client.get("/").status_code == 200 and _signed_in(client)
     assert client.session.get_expiry_age() == 14 * 24 * 3600
+
+
+def test_demo_accounts_that_need_mfa_have_the_published_authenticator(world, settings):
+    from django.core.management import call_command
+
+    from cms.demo.people import USERS
+
+    needs = {"admin@example.org", "moderator@example.org"} | {
+        email for email, _f, _l, _org, role, _flags in USERS
+        if role in ("admin", "publisher", "contributor")}
+    enrolled = set(Authenticator.objects.filter(
+        user__email__in=[u[0] for u in USERS], type="totp").values_list("user__email", flat=True))
+    assert enrolled == needs
+    settings.DEBUG = True
+    totp_code()  # waits if the current period is about to end
+    out = io.StringIO()
+    call_command("demo_totp_code", stdout=out)
+    demo = Authenticator.objects.get(user__email="moderator@example.org", type="totp")
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    assert TOTP(demo).validate_code(out.getvalue().strip())

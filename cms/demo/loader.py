@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from cms.models import (
 )
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 from portal.core.organisations.provisioning import moderators_group
+from portal.core.security.mfa import has_second_factor, is_privileged
 
 ITEM_CLASSES = {
     "guidance": GuidancePage,
@@ -156,6 +158,8 @@ class DemoLoader:
                     user=user, organisation=Organisation.objects.get(slug=org_slug),
                     defaults={"role": role},
                 )
+            if is_privileged(user) and not has_second_factor(user):
+                TOTP.activate(user, people.DEMO_TOTP_SECRET)
 
     def item(self, spec):
         User = get_user_model()

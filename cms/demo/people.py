@@ -2,6 +2,9 @@
 
 # One password for every demo account, printed by `load_demo_data` and listed in the README.
 DEMO_PASSWORD = "responsible-demo-2026"  # noqa: S105 - documented demo credential
+# Roles that must use two-factor authentication get a TOTP authenticator with this published
+# secret; `manage.py demo_totp_code` prints the current code (DEBUG only).
+DEMO_TOTP_SECRET = "KRUGS4ZANVQXI2LOEBSGK3LPEBXW43DZ"  # noqa: S105 - documented demo credential
 
 TOPICS = [
     ("export-controls", "Export controls and due diligence",

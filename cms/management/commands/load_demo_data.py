@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo.loader import DemoLoader
-from cms.demo.people import DEMO_PASSWORD, USERS
+from cms.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
 
 
 class Command(BaseCommand):
@@ -34,3 +34,8 @@ class Command(BaseCommand):
                     "unverified email" if flags.get("unverified") else
                     f"{role} of {org}" if org else "signed-in visitor, no organisation")
             self.stdout.write(f"  {email:42} {what}")
+        self.stdout.write(
+            "\nEditors, publishers, organisation admins, the moderator and the site admin also "
+            f"need a two-factor code: add the secret {DEMO_TOTP_SECRET} to an authenticator "
+            "app, or run `.venv/bin/python manage.py demo_totp_code`."
+        )
