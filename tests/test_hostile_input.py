@@ -198,3 +198,39 @@ def test_fuzzed_membership_forms(raising_client, world, message):
 def test_fuzzed_editor_form(editor, add_url, title, value, count):
     data = {**_guidance_form(title), "body-0-value": value, "body-count": count}
     assert editor.post(add_url, data).status_code in (200, 302, 400)
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("url", ["/admin/images/add/", "/admin/images/multiple/add/"])
+def test_truncated_image_uploads_are_a_4xx(raising_client, world, url):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images import get_image_model
+
+    from tests.world import enrol_totp
+
+    admin = get_user_model().objects.create_superuser("root@hostile.test", "x-password-123")
+    enrol_totp(admin)
+    raising_client.force_login(admin)
+    field = "files[]" if "multiple" in url else "file"
+    # The header says 400x300; the pixels are cut off.
+    upload = SimpleUploadedFile("cut.png", _png()[:200], content_type="image/png")
+    response = raising_client.post(url, {"title": "Cut", field: upload, "collection": 1},
+                                   headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code in (200, 400), response.status_code
+    assert not get_image_model().objects.filter(title__startswith="cut").exists()
+    # A whole image still uploads.
+    upload = SimpleUploadedFile("whole.png", _png(), content_type="image/png")
+    response = raising_client.post(url, {"title": "whole", field: upload, "collection": 1},
+                                   headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code in (200, 302)
+    assert get_image_model().objects.filter(title__startswith="whole").exists()

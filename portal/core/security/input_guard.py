@@ -109,8 +109,30 @@ def check_request(request):
             _check_text(value, "form")
             if editor:
                 _check_editor_field(key, value)
-    for upload in request.FILES.values():
-        _check_text(upload.name or "", "file name")
+    for _key, uploads in request.FILES.lists():
+        for upload in uploads:
+            _check_text(upload.name or "", "file name")
+            if editor and (upload.content_type or "").startswith("image/"):
+                _check_image(upload)
+
+
+def _check_image(upload):
+    """An image Pillow recognises must decode completely: Wagtail reads a damaged one only
+    later, and fails. Formats Pillow does not know are left to Wagtail's own validation."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(upload)
+    except (UnidentifiedImageError, OSError):
+        upload.seek(0)
+        return
+    try:
+        image.load()
+    except Exception:  # noqa: BLE001 - any decoding failure means a damaged file
+        raise BadInput(f"The image {upload.name} is damaged or incomplete. Upload the whole "
+                       "file again.") from None
+    finally:
+        upload.seek(0)  # the upload stays open for Wagtail (Image.close() would close it)
 
 
 class HostileInputMiddleware:
