@@ -246,3 +246,17 @@ def test_a_removed_second_factor_is_recorded(client, world,
     _run_in_a_request(callbacks)
     assert not Authenticator.objects.filter(pk=totp.pk).exists()
     assert _events(Kind.MFA_REMOVED, actor=moderator).exists()
+
+
+def test_changing_the_email_asks_for_the_password_and_is_recorded(client, world):
+    from allauth.account.models import EmailAddress
+
+    member = world.users["source_member"]
+    client.force_login(member)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@a.test"})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="new@a.test").exists()
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("account_email"), {"action_add": "", "email": "new@a.test"})
+    assert EmailAddress.objects.filter(user=member, email="new@a.test").exists()
+    assert _events(Kind.EMAIL_CHANGED, actor=member, changes__added="new@a.test").exists()
