@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from cms.models import OrganisationPage
+from cms.models import GuidancePage, OrganisationPage
 from portal.core.organisations.models import Organisation
 from tests.world import make_user
 
@@ -122,6 +122,17 @@ def test_malformed_streamfield_data_is_a_4xx(editor, add_url, world, fields):
     item = world.items[next(iter(world.items))]
     response = editor.post(reverse("wagtailadmin_pages:edit", args=[item.pk]), data)
     assert response.status_code in (200, 400, 403), response.status_code
+
+
+def test_text_that_looks_like_json_still_saves(editor, add_url):
+    """The guard reads form shapes, not text: a heading may start with a bracket."""
+    data = {**_guidance_form("Bracketed guidance"), "body-count": "2",
+            "body-1-type": "heading", "body-1-value": "[Draft] {not json} [[[",
+            "body-1-deleted": "", "body-1-order": "1", "body-1-id": ""}
+    response = editor.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    saved = GuidancePage.objects.get(title="Bracketed guidance").get_latest_revision_as_object()
+    assert saved.body[1].value == "[Draft] {not json} [[["
 
 
 @pytest.mark.parametrize("url", [
