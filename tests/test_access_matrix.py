@@ -701,3 +701,47 @@ def test_an_approver_cannot_publish_a_reference_they_may_not_make(client, editor
     state.refresh_from_db()
     task_state.refresh_from_db()
     assert state.status == task_state.status == "in_progress"  # still awaiting a decision
+
+
+ALTERNATIVE_SIGN_IN_PATHS = ["/_util/login/", "/admin/login/", "/django-admin/login/"]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLE_NAMES if r != "anonymous"])
+@pytest.mark.parametrize("label", LABELS, ids=lambda label: label.value)
+class TestSecurityPaths:
+    """Ways around the front door: none of them shows anything the role may not see."""
+
+    def test_alternative_sign_in_paths_grant_nothing(self, client, world, role, label):
+        from tests.world import PASSWORD
+
+        email = world.users[role].email
+        for path in ALTERNATIVE_SIGN_IN_PATHS:
+            client.post(path, {"username": email, "password": PASSWORD})
+            response = client.get(world.items[label].url)
+            # Still anonymous: only what anyone may see, and a redirect to sign in otherwise.
+            assert "_auth_user_id" not in client.session
+            assert response.status_code == (200 if "anonymous" in EXPECTED[label] else 302)
+            assert (title_for(label) in response.content.decode()) == (
+                "anonymous" in EXPECTED[label])
+
+    def test_tokens_die_with_a_password_change(self, client, world, role, label):
+        user = world.users[role]
+        _token, key = ApiToken.issue(user, "matrix")
+        user.set_password("a-changed-passphrase-9")
+        user.save()
+        response = client.get(reverse("search-api"), {"q": "matrix"},
+                              headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == 401
+        assert title_for(label) not in response.content.decode()
+
+    def test_rate_limited_answers_show_nothing(self, client_for, world, role, label, settings):
+        # A day-long window, so the two requests cannot fall into different windows.
+        settings.PORTAL_RATE_LIMITS = {scope: "1/24h" for scope in settings.PORTAL_RATE_LIMITS}
+        client = client_for(role)
+        for name, params in (("search", {"q": "matrix marker"}), ("search-api", {"q": "matrix"}),
+                             ("search-autocomplete", {"q": "matr"})):
+            first = client.get(reverse(name), params)
+            assert (title_for(label) in first.content.decode()) == (role in EXPECTED[label])
+            limited = client.get(reverse(name), params)
+            assert limited.status_code == 429
+            assert title_for(label) not in limited.content.decode()

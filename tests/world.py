@@ -2,6 +2,7 @@
 waiting for approval), one person per role and one item under each TLP label, each with an
 attached document."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +20,10 @@ from portal.core.organisations.models import Organisation
 from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"
+# Editors, publishers, organisation admins and moderators must use two-factor authentication;
+# the world's have a TOTP authenticator with this secret (see totp_code).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+MFA_ROLES = {"contributor", "publisher", "admin"}
 
 # role -> (organisation key or None, membership role, verified)
 ROLES = {
@@ -60,9 +65,35 @@ class World:
     topic: Topic | None = None
 
 
-def make_user(email, **kwargs):
-    """A person who signs in with the world's password (see cms.factories.make_user)."""
-    return factories.make_user(email, password=PASSWORD, **kwargs)
+def make_user(email, *, role=None, **kwargs):
+    """A person who signs in with the world's password (see cms.factories.make_user); roles
+    that must use two-factor sign-in get the world's TOTP authenticator."""
+    user = factories.make_user(email, password=PASSWORD, role=role, **kwargs)
+    if role in MFA_ROLES:
+        enrol_totp(user)
+    return user
+
+
+def enrol_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(offset=0):
+    """The current code for TOTP_SECRET (offset in periods, for a code not yet used)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    # A code read just before its 30 seconds end may be stale on arrival: wait for the next.
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.1)
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(TOTP_SECRET, counter + offset))
 
 
 def make_document(title, org=None):
@@ -108,6 +139,7 @@ def build_world() -> World:
             org=world.orgs[org_key] if org_key else None, role=member_role,
         )
     world.users["moderator"].groups.add(moderators_group())
+    enrol_totp(world.users["moderator"])
     world.topic = Topic.objects.get(slug="supply-chain")
     for label in TLP:
         document = make_document(f"doc-{label.value}", org=world.orgs["source"])
