@@ -1,12 +1,25 @@
 from django.conf import settings
 
+from portal.core.caching import cache_key, content_version
+
 
 def portal(request):
+    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_pages": menu(request)}
+
+
+def menu(request) -> list[dict]:
+    """The main menu: the home page's live children shown in menus. Read from the cache, built
+    once per content version (any page change moves it) and host."""
+    from django.core.cache import cache
+
     from cms.models import HomePage
 
-    home = HomePage.objects.live().first()
-    return {
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "home_page": home,
-        "nav_pages": home.get_children().live().in_menu() if home else [],
-    }
+    key = cache_key("menu", content_version(request), request.get_host())
+    entries = cache.get(key)
+    if entries is None:
+        home = HomePage.objects.live().first()
+        pages = home.get_children().live().in_menu() if home else []
+        entries = [{"pk": page.pk, "title": page.title, "url": page.get_url(request)}
+                   for page in pages]
+        cache.set(key, entries, settings.FRAGMENT_CACHE_SECONDS)
+    return entries

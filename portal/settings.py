@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached anonymous page is served without touching it.
+    "portal.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,10 +216,14 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(minute="*/10")},
 }
 
-# Cache: Redis when available, so rate limits and sessions are shared between processes.
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+# Cache: Redis when available, so rate limits, sessions and cached pages are shared between
+# processes; local memory per process otherwise. docs/performance.md: what is cached.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": REDIS_URL} if REDIS_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # anonymous pages, on the server
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)  # ... in browsers and CDNs
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)  # per-grants parts of pages
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Cyber Responsibility Portal"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -22,7 +23,16 @@ from wagtail.search import index
 from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from portal.core import access
+from portal.core.pagecache import mark_shared
 from portal.core.tlp import TLP
+
+
+class SharedContentPage:
+    """A page that shows what the reader's grants allow and nothing personal outside its
+    header: for visitors who are not signed in it may be served from the page cache."""
+
+    def serve(self, request, *args, **kwargs):
+        return mark_shared(super().serve(request, *args, **kwargs))
 
 
 class ItemPageForm(WagtailAdminPageForm):
@@ -46,7 +56,7 @@ class ItemPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ItemPage(Page):
+class ItemPage(SharedContentPage, Page):
     """The shared base of every item: who published it, what it is about and who may see it.
 
     Never created directly. Items live under their source organisation's page, and the source
@@ -137,8 +147,8 @@ class ItemPage(Page):
         from cms.models.pages import TopicIndexPage
 
         context = super().get_context(request, *args, **kwargs)
-        topic_index = TopicIndexPage.objects.live().first()
-        context["topic_index_url"] = topic_index.url if topic_index else ""
+        context["topic_index_url"] = SimpleLazyObject(
+            lambda: getattr(TopicIndexPage.objects.live().first(), "url", "") or "")
         return context
 
     def get_sitemap_urls(self, request=None):
