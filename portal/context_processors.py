@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from portal.core.caching import cache_key, content_version
+from portal.core.pagecache import is_editor
 
 
 def portal(request):
-    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_pages": menu(request)}
+    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_pages": menu(request),
+            "is_editor": SimpleLazyObject(lambda: is_editor(request))}
 
 
 def menu(request) -> list[dict]:

@@ -7,6 +7,7 @@ label), then by every other role; and once more the other way round, least privi
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
@@ -71,8 +72,6 @@ def test_access_matrix_with_warm_caches(client_for, world, order):
 
 
 def request_as(world, role):
-    from django.contrib.auth.models import AnonymousUser
-
     request = RequestFactory().get("/")
     request.user = world.users[role] if role != "anonymous" else AnonymousUser()
     return request
@@ -107,9 +106,11 @@ def test_readers_with_the_same_grants_share_entries_and_others_never_do(client_f
     response, queries = listing_queries("contributor")
     assert queries == []
     assert listed(response, world.items[TLP.AMBER_STRICT])
-    # ... but their own header: per-person parts are never part of a shared entry.
-    assert "contributor@world.test" in response.content.decode()
-    assert "source_member@world.test" not in response.content.decode()
+    # ... but their own header: per-person parts are never part of a shared entry; the sign-out
+    # form's CSRF token is made for them on this request.
+    body = response.content.decode()
+    assert "contributor@world.test" in body and "source_member@world.test" not in body
+    assert "csrfmiddlewaretoken" in body
     # Different grants: the other organisation's member has the listing built for them.
     response, queries = listing_queries("other_member")
     assert queries
@@ -254,7 +255,19 @@ def test_anonymous_pages_are_public_and_revalidate_cheaply(client_for, world):
     assert changed.status_code == 200 and "revised" in changed.content.decode()
 
 
-def test_restricted_and_signed_in_pages_are_never_stored(client_for, world):
+def test_editors_are_never_served_shared_pages(client_for, world):
+    library = LibraryPage.objects.get(item_type="guidance").url
+    assert client_for("source_member").get(library).status_code == 200
+    # Same grants as the member, but an editor: the page is built for them (their user bar
+    # belongs to the page), so their Wagtail routing runs.
+    with CaptureQueriesContext(connection) as context:
+        response = client_for("publisher").get(library)
+    assert any("wagtailcore_page" in q["sql"] for q in context.captured_queries)
+    assert "publisher@world.test" in response.content.decode()
+    assert 'href="/admin/"' in response.content.decode()  # their editor link
+
+
+def test_restricted_and_signed_in_pages_are_private(client_for, world):
     anonymous = client_for("anonymous")
     redirect = anonymous.get(world.items[TLP.GREEN].url)
     assert redirect.status_code == 302
@@ -314,6 +327,7 @@ def test_a_shared_page_is_stored_once_per_content_version(db):
     bump_content_version()
     assert middleware(factory.get("/x/")).content == b"<p>render 3</p>"
     # Signed-in readers (a session cookie) always get a fresh, private rendering.
-    signed_in = factory.get("/x/")
-    signed_in.COOKIES["sessionid"] = "abc"
-    assert middleware(signed_in).content == b"<p>render 4</p>"
+    expired = factory.get("/x/")  # a session cookie, but nobody signed in: built afresh
+    expired.COOKIES["sessionid"] = "abc"
+    expired.user = AnonymousUser()
+    assert middleware(expired).content == b"<p>render 4</p>"

@@ -28,11 +28,17 @@ from portal.core.tlp import TLP
 
 
 class SharedContentPage:
-    """A page that shows what the reader's grants allow and nothing personal outside its
-    header: for visitors who are not signed in it may be served from the page cache."""
+    """A page that shows what the reader's grants allow and nothing personal outside the
+    layout's personal parts, so readers with the same grants may share it (pagecache).
+    ``personal_for_members``: signed-in readers see something of their own on it."""
+
+    personal_for_members = False
 
     def serve(self, request, *args, **kwargs):
-        return mark_shared(super().serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        if not (self.personal_for_members and request.user.is_authenticated):
+            mark_shared(response)
+        return response
 
 
 class ItemPageForm(WagtailAdminPageForm):

@@ -32,6 +32,19 @@ class HomePage(SharedContentPage, Page):
     subpage_types = ["cms.LibraryPage", "cms.OrganisationIndexPage", "cms.TopicIndexPage"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
+    def route(self, request, path_components):
+        """Find the deepest page on the path in one query, by its url_path, rather than one
+        child lookup per level; that page routes whatever remains (a topic's sub-path) or
+        answers 404 as usual."""
+        if path_components:
+            prefixes = [f"{self.url_path}{'/'.join(path_components[:n])}/"
+                        for n in range(1, len(path_components) + 1)]
+            deepest = (Page.objects.filter(url_path__in=prefixes)
+                       .descendant_of(self).order_by("-depth").first())
+            if deepest is not None:
+                return deepest.specific.route(request, path_components[deepest.depth - self.depth:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_items"] = visible_items_for(request)[:8]
@@ -115,6 +128,7 @@ class OrganisationPage(SharedContentPage, Page):
 
     parent_page_types = ["cms.OrganisationIndexPage"]
     subpage_types = [f"cms.{cls.__name__}" for cls in ITEM_TYPES]
+    personal_for_members = True  # their membership, or a form to ask to join
     content_panels = Page.content_panels + [FieldPanel("organisation", read_only=True)]
 
     def get_context(self, request, *args, **kwargs):

@@ -14,11 +14,9 @@ from django.core.cache import cache
 
 from portal.core.access import grants_digest, principal_for
 from portal.core.caching import cache_key, content_version
+from portal.core.pagecache import PER_RESPONSE_MARKERS
 
 register = template.Library()
-
-PER_RESPONSE_MARKERS = ("csrfmiddlewaretoken", "nonce=")
-
 
 def fragment_key(request, name, *vary) -> str:
     return cache_key("fragment", content_version(request), grants_digest(principal_for(request)),
