@@ -331,3 +331,24 @@ def test_a_shared_page_is_stored_once_per_content_version(db):
     expired.COOKIES["sessionid"] = "abc"
     expired.user = AnonymousUser()
     assert middleware(expired).content == b"<p>render 4</p>"
+
+
+def test_pages_under_wagtail_privacy_are_never_shared(client, client_for, world):
+    from wagtail.models import PageViewRestriction
+
+    library = LibraryPage.objects.get(item_type="guidance")
+    restriction = PageViewRestriction.objects.create(
+        page=library, restriction_type=PageViewRestriction.PASSWORD, password="letmein-123")
+    member = client_for("source_member")
+    session = member.session
+    session[restriction.passed_view_restrictions_session_key] = [restriction.pk]
+    session.save()
+    assert member.get(library.url).status_code == 200
+    # A second member of the same organisation holds the same grants but has not given the
+    # password: Wagtail asks them for it, and no page stored for the first answers instead.
+    second = make_user("second@world.test", org=world.orgs["source"], role="member")
+    client.logout()
+    client.force_login(second)
+    response = client.get(library.url)
+    assert title_for(TLP.GREEN) not in response.content.decode()
+    assert "password" in response.content.decode().lower()

@@ -36,7 +36,10 @@ class SharedContentPage:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if not (self.personal_for_members and request.user.is_authenticated):
+        personal = self.personal_for_members and request.user.is_authenticated
+        # Wagtail's own privacy (groups, passwords) is no part of the grants: such pages are
+        # never shared.
+        if not personal and not self.get_view_restrictions().exists():
             mark_shared(response)
         return response
 
