@@ -4,6 +4,7 @@ Run from the project root::
 
     .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench
+    .venv/bin/python bench/pages.py --database-url ... --redis-url redis://127.0.0.1:6379/15
 
 What it does, every run, in a throwaway environment:
 
@@ -18,10 +19,13 @@ What it does, every run, in a throwaway environment:
 3. finds the URL of the first live TLP:CLEAR item through the Django ORM;
 4. starts gunicorn (``portal.wsgi:application``, sync workers) on 127.0.0.1 and a free port,
    waits for ``/healthz/`` and always stops it at the end, even on error or Ctrl+C;
-5. for each URL (``/healthz/`` as the baseline, ``/``, ``/guidance/`` and the item page) runs a
-   warm-up, then a fixed-duration measurement, and checks that every response is a 200;
-6. prints a table (requests/s, p50/p95 latency, errors, ratio to ``/healthz/``) with the CPU
-   count, load generator, database and Python/Django versions.
+5. for each URL (``/healthz/`` as the baseline, then ``/``, ``/guidance/``, the item page and
+   ``/search/?q=disclosure``, each as an anonymous visitor and as a signed-in member with a
+   session cookie) runs a warm-up, then a fixed-duration measurement, and checks that every
+   response is a 200 (and that the member's pages show them signed in);
+6. prints a table (requests/s, p50/p95 latency, errors, ratio to ``/healthz/``, the target with
+   PASS or FAIL) with the CPU count, load average, load generator, database, cache, search index
+   size, how a static file is served, and the Python/Django versions.
 
 The load generator is ``wrk`` when it is on PATH (Debian package ``wrk``), otherwise a built-in
 one: Python threads, each with one keep-alive ``http.client`` connection (gunicorn's sync workers
@@ -39,7 +43,9 @@ Options (all optional):
     --database-url URL   use this database instead of a fresh SQLite file
     --recreate-database  drop and recreate the --database-url PostgreSQL database first
     --conn-max-age N     DATABASE_CONN_MAX_AGE for the server (default: the settings' default, 60)
-    --url PATH           also measure this path (repeatable), e.g. --url /standards/
+    --redis-url URL      Redis (loopback) as the cache; that database is emptied first
+    --search-items N     fill the search index up to N entries (default 10000; 0: demo only)
+    --url PATH           also measure this path for both readers (repeatable)
     --json PATH          also write the results as JSON to PATH
     --keep               keep the temporary directory (logs, SQLite database) and print its path
 

@@ -352,3 +352,37 @@ def test_pages_under_wagtail_privacy_are_never_shared(client, client_for, world)
     response = client.get(library.url)
     assert title_for(TLP.GREEN) not in response.content.decode()
     assert "password" in response.content.decode().lower()
+
+
+@pytest.mark.services
+def test_redis_holds_the_version_and_the_pages(db, settings):
+    import os
+
+    from django.core.cache import cache
+
+    from portal.core.caching import VERSION_KEY, content_version
+    from tests.conftest import skip_or_fail
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        skip_or_fail("Redis is not available (set REDIS_URL)")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_url, "KEY_PREFIX": f"tests-{os.getpid()}"}}
+    try:
+        first = content_version()
+        assert first and content_version() == first
+        calls = []
+
+        def view(request):
+            calls.append(1)
+            return mark_shared(HttpResponse(f"<p>render {len(calls)}</p>"))
+
+        middleware = PageCacheMiddleware(view)
+        factory = RequestFactory()
+        assert middleware(factory.get("/r/")).content == b"<p>render 1</p>"
+        assert middleware(factory.get("/r/")).content == b"<p>render 1</p>"  # from Redis
+        bump_content_version()
+        assert content_version() != first
+        assert middleware(factory.get("/r/")).content == b"<p>render 2</p>"
+    finally:
+        cache.delete(VERSION_KEY)  # the pages expire on their own; other keys are not ours
