@@ -97,7 +97,7 @@ PERSONAL_FIELDS = (RECIPIENT_USERS, OWNER)
 
 def grants_digest(principal: Principal) -> str:
     """A short, stable digest of ``principal``'s grants: what caches of visible content are keyed
-    by. Two principals share it exactly when they may see the same things."""
+    by. Two principals share it exactly when they hold the same grants, and so see the same."""
     canonical = sorted((grant.label.value, grant.field or "", sorted(grant.values))
                        for grant in grants(principal))
     return hashlib.sha256(repr(canonical).encode()).hexdigest()[:32]
