@@ -6,6 +6,7 @@ Run from the project root::
     .venv/bin/python -m bench.pages --database-url postgres://postgres@127.0.0.1:5432/portal_bench
     .venv/bin/python -m bench.pages --items 5000     # a synthetic library instead of the demo
     .venv/bin/python -m bench.pages --tiny           # a smoke run, seconds
+    .venv/bin/python -m bench.pages --database-url ... --redis-url redis://127.0.0.1:6379/15
 
 What it does, every run, in a throwaway environment:
 
@@ -21,10 +22,13 @@ What it does, every run, in a throwaway environment:
 3. finds the URL of the first live TLP:CLEAR item through the Django ORM;
 4. starts gunicorn (``portal.wsgi:application``, sync workers) on 127.0.0.1 and a free port,
    waits for ``/healthz/`` and always stops it at the end, even on error or Ctrl+C;
-5. for each URL (``/healthz/`` as the baseline, ``/``, ``/guidance/`` and the item page) runs a
-   warm-up, then a fixed-duration measurement, and checks that every response is a 200;
-6. prints a table (requests/s, p50/p95 latency, errors, ratio to ``/healthz/``) with the CPU
-   count, load generator, database and Python/Django versions.
+5. for each URL (``/healthz/`` as the baseline, then ``/``, ``/guidance/``, the item page and
+   ``/search/?q=disclosure``, each as an anonymous visitor and as a signed-in member with a
+   session cookie) runs a warm-up, then a fixed-duration measurement, and checks that every
+   response is a 200 (and that the member's pages show them signed in);
+6. prints a table (requests/s, p50/p95 latency, errors, ratio to ``/healthz/``, the target with
+   PASS or FAIL) with the CPU count, load average, load generator, database, cache, search index
+   size, how a static file is served, and the Python/Django versions.
 
 The load generator is ``wrk`` when it is on PATH (Debian package ``wrk``), otherwise a built-in
 one: Python threads, each with one keep-alive ``http.client`` connection (gunicorn's sync workers
@@ -41,11 +45,13 @@ Options (all optional):
     --wrk-threads N      wrk threads (default 1, so the generator takes little CPU from gunicorn)
     --database-url URL   use this database instead of a fresh SQLite file
     --recreate-database  drop and recreate the --database-url PostgreSQL database first
-    --conn-max-age N     DATABASE_CONN_MAX_AGE for the server (default: the settings' default, 0)
-    --url PATH           also measure this path (repeatable), e.g. --url /standards/
+    --conn-max-age N     DATABASE_CONN_MAX_AGE for the server (default: the settings' default, 60)
+    --redis-url URL      Redis (loopback) as the cache; that database is emptied first
+    --search-items N     fill the search index up to N entries (default 10000; 0: as loaded)
+    --url PATH           also measure this path for both readers (repeatable)
     --items N            a synthetic library of N items instead of the demo data
-    --tiny               a smoke run: 12 synthetic items, 1 worker, concurrency 2, no warm-up,
-                         0.5 s per URL (overrides those options)
+    --tiny               a smoke run: 12 synthetic items, no extra search entries, 1 worker,
+                         concurrency 2, no warm-up, 0.5 s per URL (overrides those options)
     --json PATH          also write the results as JSON to PATH
     --keep               keep the temporary directory (logs, SQLite database) and print its path
 
@@ -87,6 +93,11 @@ from bench.common import (
     redact,
 )
 
+SEARCH_PATH = "/search/?q=disclosure"
+# (page, reader) -> the least share of /healthz/'s throughput the page should reach.
+TARGETS = {("home", "anonymous"): 0.25, ("library", "anonymous"): 0.25,
+           ("item", "anonymous"): 0.25, ("home", "member"): 0.05, ("library", "member"): 0.05,
+           ("item", "member"): 0.05, ("search", "member"): 0.03}
 MAX_CONCURRENCY = 256
 MAX_SECONDS = 600
 REQUEST_TIMEOUT = 10.0
@@ -117,6 +128,38 @@ print("BENCH_INFO " + json.dumps({
     "django": django.get_version(),
     "wagtail": wagtail.__version__,
 }))
+"""
+
+# A signed-in member for the signed-in pages: a session made as a sign-in would make it (the
+# demo's member of Harbourline Security), then the cache emptied, so no earlier run's pages are
+# served (with --redis-url this empties that Redis database).
+READER_SNIPPET = """
+import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.cache import cache
+
+# The demo's member, or (in a synthetic library) the first verified member of an organisation.
+User = get_user_model()
+user = (User.objects.filter(email="member@harbourline.example.org").first()
+        or User.objects.filter(memberships__organisation__status="approved",
+                               emailaddress__verified=True).order_by("pk").first())
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.set_expiry(24 * 3600)
+session.create()
+cache.clear()
+cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+print("BENCH_READER " + json.dumps({"cookie": cookie, "email": user.email}))
+"""
+
+# How many entries the search index holds once make_synthetic_library has topped it up.
+ENTRIES_SNIPPET = """
+from search.models import SearchEntry
+print("BENCH_ENTRIES", SearchEntry.objects.count())
 """
 
 # wrk counts 3xx as success and has no per-status total, so this script counts non-200s itself
@@ -159,6 +202,8 @@ end
 class Result:
     url: str
     page: str = ""
+    reader: str = ""
+    target: float | None = None
     requests: int = 0
     seconds: float = 0.0
     errors: int = 0
@@ -183,10 +228,15 @@ def tail(path: Path, lines: int = 40) -> str:
 # --- environment -----------------------------------------------------------------------------
 
 
-def server_env(tmp: Path, database_url: str | None, conn_max_age: int | None) -> dict:
+def server_env(tmp: Path, database_url: str | None, conn_max_age: int | None,
+               redis_url: str | None = None) -> dict:
     # Plain HTTP on loopback: secure cookies and HTTPS redirects would break the requests.
+    # Tasks run in-process, so publishing the demo content indexes it even with a Redis broker.
     env = portal_env(tmp, database_url, SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
-                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0")
+                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0",
+                     CELERY_TASK_ALWAYS_EAGER="1")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     if conn_max_age is not None:
         env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
     return env
@@ -248,13 +298,22 @@ def manage(env: dict, logfile: Path, *args: str, label: str = "") -> str:
     return proc.stdout
 
 
-def prepare(env: dict, logfile: Path, items: int | None) -> dict:
+def prepare(env: dict, logfile: Path, items: int | None, search_items: int) -> dict:
     manage(env, logfile, "migrate", "--noinput")
     if items is None:
         manage(env, logfile, "load_demo_data", "--force")
     else:
         manage(env, logfile, "make_synthetic_library", "--items", str(items))
     manage(env, logfile, "collectstatic", "--noinput")
+    if search_items:
+        manage(env, logfile, "make_synthetic_library", "--items", str(search_items),
+               "--index-only")
+        out = manage(env, logfile, "shell", "-c", ENTRIES_SNIPPET, label="shell (search entries)")
+        entries = int(out.split("BENCH_ENTRIES", 1)[1].split()[0])
+    else:
+        entries = None
+    out = manage(env, logfile, "shell", "-c", READER_SNIPPET, label="shell (member session)")
+    reader = json.loads(out.split("BENCH_READER ", 1)[1].splitlines()[0])
     out = manage(env, logfile, "shell", "-c", INFO_SNIPPET, label="shell (item URL, versions)")
     for line in out.splitlines():
         if line.startswith("BENCH_INFO "):
@@ -266,16 +325,19 @@ def prepare(env: dict, logfile: Path, items: int | None) -> dict:
         raise SetupError("no live TLP:CLEAR item after loading the data")
     # With several sites Wagtail returns an absolute URL: the bench only needs the path.
     info["item_path"] = urlsplit(info["item_url"]).path
+    info["search_entries"] = entries
+    info["member_cookie"], info["member_email"] = reader["cookie"], reader["email"]
     return info
 
 
 # --- server ----------------------------------------------------------------------------------
 
 
-def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT,
+        headers: dict | None = None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -355,6 +417,24 @@ class Gunicorn:
         self.proc = None
 
 
+def static_headers(port: int) -> str:
+    """How the home page's stylesheet is served: hashed name, caching, compression."""
+    _status, body = get(port, "/")
+    found = re.search(rb'href="(/static/[^"]+\.css)"', body)
+    if not found:
+        return "no stylesheet link on the home page"
+    path = found.group(1).decode()
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+        resp = conn.getresponse()
+        resp.read()
+        return (f"{path}: {resp.status}, Cache-Control {resp.getheader('Cache-Control')!r},"
+                f" Content-Encoding {resp.getheader('Content-Encoding')!r}")
+    finally:
+        conn.close()
+
+
 # --- load generators -------------------------------------------------------------------------
 
 
@@ -365,7 +445,7 @@ class PythonGenerator:
         self.concurrency = concurrency
         self.name = f"built-in Python generator ({concurrency} threads, http.client)"
 
-    def run(self, port: int, path: str, seconds: float) -> Result:
+    def run(self, port: int, path: str, seconds: float, headers: dict | None = None) -> Result:
         deadline = time.perf_counter() + seconds
         outcomes: list[dict] = []
         lock = threading.Lock()
@@ -380,7 +460,7 @@ class PythonGenerator:
                     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
                 started = time.perf_counter()
                 try:
-                    conn.request("GET", path)
+                    conn.request("GET", path, headers=headers or {})
                     resp = conn.getresponse()
                     body = resp.read()
                 except (OSError, http.client.HTTPException) as exc:
@@ -441,13 +521,16 @@ class WrkGenerator:
         version = first[0].split("[")[0].strip() if first else "wrk"
         self.name = f"{version} ({self.threads} thread(s), {concurrency} connections)"
 
-    def run(self, port: int, path: str, seconds: float) -> Result:
+    def run(self, port: int, path: str, seconds: float, headers: dict | None = None) -> Result:
         url = f"http://{HOST}:{port}{path}"
         cmd = [
             self.wrk, "-t", str(self.threads), "-c", str(self.concurrency),
             "-d", f"{max(1, round(seconds))}s", "--timeout", f"{int(REQUEST_TIMEOUT)}s",
-            "--latency", "-s", str(self.script), url,
+            "--latency", "-s", str(self.script),
         ]
+        for name, value in (headers or {}).items():
+            cmd += ["-H", f"{name}: {value}"]
+        cmd.append(url)
         proc = subprocess.run(
             cmd, capture_output=True, text=True, check=False, timeout=seconds + 60)
         for line in proc.stdout.splitlines():
@@ -487,21 +570,31 @@ def report(results: list[Result], meta: dict) -> str:
         " DEBUG=0",
         f"  database        : {meta['database']}",
         f"  library         : {meta['library']} ({meta['live_items']} live items)",
+        f"  cache           : {meta['cache']}",
+        f"  signed in as    : {meta['member']} (a member: session cookie on every request)",
+        f"  search index    : {meta['search_entries']} entries",
+        f"  static files    : {meta['static']}",
         f"  load generator  : {meta['generator']}",
         f"  per URL         : {meta['warmup']} s warm-up, then {meta['seconds']} s measured,"
         f" concurrency {meta['concurrency']}",
         "",
     ]
     width = max(len("page"), *(len(r.page) for r in results))
-    header = (f"{'page':<{width}}  {'req/s':>8}  {'p50 ms':>7}  {'p95 ms':>7}  {'errors':>6}"
-              f"  {'vs /healthz/':>12}  {'KiB':>5}  URL")
+    rwidth = max(len("reader"), *(len(r.reader) for r in results))
+    header = (f"{'page':<{width}}  {'reader':<{rwidth}}  {'req/s':>8}  {'p50 ms':>7}"
+              f"  {'p95 ms':>7}  {'errors':>6}  {'vs /healthz/':>12}  {'target':>13}  {'KiB':>5}"
+              "  URL")
     lines += [header, "-" * max(len(header), len(header) - 3 + max(len(r.url) for r in results))]
     for r in results:
         ratio = f"{r.rps / base:.3f}" if base else "n/a"
+        target = ""
+        if r.target is not None and base:
+            target = f">={r.target:.2f} {'PASS' if r.rps / base >= r.target else 'FAIL'}"
         size = f"{r.bytes_per_response / 1024:.1f}" if r.bytes_per_response else "n/a"
         lines.append(
-            f"{r.page:<{width}}  {r.rps:>8.1f}  {fmt_ms(r.p50_ms):>7}  {fmt_ms(r.p95_ms):>7}"
-            f"  {r.errors:>6}  {ratio:>12}  {size:>5}  {r.url}")
+            f"{r.page:<{width}}  {r.reader:<{rwidth}}  {r.rps:>8.1f}  {fmt_ms(r.p50_ms):>7}"
+            f"  {fmt_ms(r.p95_ms):>7}  {r.errors:>6}  {ratio:>12}  {target:>13}  {size:>5}"
+            f"  {r.url}")
     notes = []
     for r in results:
         if r.error_kinds:
@@ -533,7 +626,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--recreate-database", action="store_true",
                         help="drop and recreate the --database-url PostgreSQL database first")
     parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="DATABASE_CONN_MAX_AGE for the server; None keeps the settings' 0")
+                        help="DATABASE_CONN_MAX_AGE for the server; None keeps the settings' 60")
+    parser.add_argument("--redis-url",
+                        help="Redis (loopback) for the cache; its database is emptied first")
+    parser.add_argument("--search-items", type=int, default=10_000,
+                        help="fill the search index up to this many entries (0: as loaded)")
     parser.add_argument("--url", action="append", default=[], metavar="PATH",
                         help="also measure this path (repeatable), e.g. /standards/")
     parser.add_argument("--items", type=int, default=None,
@@ -544,7 +641,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     if args.tiny:
-        args.items, args.workers, args.concurrency = 12, 1, 2
+        args.items, args.search_items, args.workers, args.concurrency = 12, 0, 1, 2
         args.seconds, args.warmup = 0.5, 0
     if args.items is not None and not 1 <= args.items <= 1_000_000:
         parser.error("--items must be between 1 and 1000000")
@@ -581,29 +678,39 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> int:
     if args.database_url:
         check_loopback_database(args.database_url)
         ensure_postgres_database(args.database_url, args.recreate_database)
-    env = server_env(tmp, args.database_url, args.conn_max_age)
-    info = prepare(env, logfile, args.items)
+    if args.redis_url:
+        check_loopback_database(args.redis_url)
+    env = server_env(tmp, args.database_url, args.conn_max_age, args.redis_url)
+    info = prepare(env, logfile, args.items, args.search_items)
     generator = choose_generator(args, tmp)
 
     server = Gunicorn(env, args.workers, tmp / "gunicorn.log", tmp)
     results: list[Result] = []
     try:
         server.start()
-        pages = [("healthz (baseline)", "/healthz/"), ("home", "/"),
-                 ("library", "/guidance/"), ("item (TLP:CLEAR)", info["item_path"])]
-        pages += [("extra", path) for path in args.url]
-        for page, path in pages:
-            status, body = get(server.port, path)
+        static = static_headers(server.port)
+        member = {"Cookie": info["member_cookie"]}
+        pages = [("healthz (baseline)", "", "/healthz/", None)]
+        for reader, headers in (("anonymous", None), ("member", member)):
+            pages += [("home", reader, "/", headers), ("library", reader, "/guidance/", headers),
+                      ("item (TLP:CLEAR)", reader, info["item_path"], headers),
+                      ("search", reader, SEARCH_PATH, headers)]
+            pages += [("extra", reader, path, headers) for path in args.url]
+        for page, reader, path, headers in pages:
+            status, body = get(server.port, path, headers=headers)
             if status != 200:
                 log(f"{path} answered {status} before the run ({len(body)} bytes)")
+            elif headers and info["member_email"].encode() not in body:
+                raise SetupError(f"{path}: the member's session did not sign them in")
             if args.warmup > 0:
-                log(f"{path}: {args.warmup:g} s warm-up")
-                warm = generator.run(server.port, path, args.warmup)
-            log(f"{path}: {args.seconds:g} s measured")
-            result = generator.run(server.port, path, args.seconds)
+                log(f"{path} ({reader or 'baseline'}): {args.warmup:g} s warm-up")
+                warm = generator.run(server.port, path, args.warmup, headers)
+            log(f"{path} ({reader or 'baseline'}): {args.seconds:g} s measured")
+            result = generator.run(server.port, path, args.seconds, headers)
             if args.warmup > 0:
                 result.warmup_errors = warm.errors
-            result.page = page
+            result.page, result.reader = page, reader
+            result.target = TARGETS.get((page.split()[0], reader))
             results.append(result)
     finally:
         server.stop()
@@ -622,6 +729,11 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> int:
         "gunicorn": server.version,
         "workers": args.workers,
         "database": database,
+        "cache": (f"Redis at {redact(args.redis_url)}" if args.redis_url
+                  else "local memory, per gunicorn worker"),
+        "member": info["member_email"],
+        "static": static,
+        "search_entries": f"{info['search_entries']:,}" if info["search_entries"] else "as loaded",
         "generator": generator.name,
         "library": "synthetic (make_synthetic_library)" if args.items else "the demo data",
         "live_items": info["live_items"],

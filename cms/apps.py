@@ -6,4 +6,4 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import signals  # noqa: F401
+        from cms import cache_invalidation, signals  # noqa: F401

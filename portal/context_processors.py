@@ -1,15 +1,37 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from portal.core.caching import cache_key, content_version
+from portal.core.pagecache import is_editor
 
 
 def portal(request):
+    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_pages": menu(request),
+            "is_editor": SimpleLazyObject(lambda: is_editor(request)),
+            # Per person, so shown only in the header's personal part (never a shared page).
+            "unread_notifications": lambda: unread_notifications(request)}
+
+
+def unread_notifications(request) -> int:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+def menu(request) -> list[dict]:
+    """The main menu: the home page's live children shown in menus. Read from the cache, built
+    once per content version (any page change moves it) and host."""
+    from django.core.cache import cache
+
     from cms.models import HomePage
 
-    home = HomePage.objects.live().first()
-    user = getattr(request, "user", None)
-    return {
-        "unread_notifications": (user.notifications.filter(read_at__isnull=True).count
-                                 if user is not None and user.is_authenticated else 0),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "home_page": home,
-        "nav_pages": home.get_children().live().in_menu() if home else [],
-    }
+    key = cache_key("menu", content_version(request), request.get_host())
+    entries = cache.get(key)
+    if entries is None:
+        home = HomePage.objects.live().first()
+        pages = home.get_children().live().in_menu() if home else []
+        entries = [{"pk": page.pk, "title": page.title, "url": page.get_url(request)}
+                   for page in pages]
+        cache.set(key, entries, settings.FRAGMENT_CACHE_SECONDS)
+    return entries

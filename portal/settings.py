@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "portal.core.security.sessions.PrivilegedSessionMiddleware",
     "portal.core.security.mfa.RequireMFAMiddleware",
     "cms.middleware.EditorAccessMiddleware",
+    # Whole pages shared by readers with the same grants; it needs the user, and every
+    # middleware above still sees (and adds its headers and cookies to) a cached page.
+    "portal.core.pagecache.PageCacheMiddleware",
     # Wagtail's redirects, followed only to pages the reader may see.
     "cms.redirects.ReaderRedirectMiddleware",
 ]
@@ -109,7 +112,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Connections are kept between requests (checked before reuse): opening one costs
+        # PostgreSQL more than a cached page does.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -255,9 +261,10 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 90)
 
-# Cache: Redis when available, so rate limits (the portal's and allauth's) and used TOTP codes
-# are shared between processes. Without Redis, a file cache under var/ that every process of
-# this host shares, rather than a per-process memory cache that would count per worker.
+# Cache: Redis when available, so rate limits (the portal's and allauth's), used TOTP codes
+# and cached pages are shared between processes (docs/performance.md: what is cached). Without
+# Redis, a file cache under var/ that every process of this host shares, rather than a
+# per-process memory cache that would count per worker.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
@@ -271,6 +278,9 @@ PORTAL_RATE_LIMITS = {
     "search_api": env_str("SEARCH_API_RATE_LIMIT", "120/m"),
     "autocomplete": env_str("AUTOCOMPLETE_RATE_LIMIT", "300/m"),
 }
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # anonymous pages, on the server
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)  # ... in browsers and CDNs
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)  # per-grants parts of pages
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Cyber Responsibility Portal"

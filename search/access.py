@@ -3,4 +3,4 @@ fields, so the database applies the rule inside the search query itself."""
 
 from portal.core.access import AccessPolicy
 
-entry_policy = AccessPolicy("search.SearchEntry")
+entry_policy = AccessPolicy("search.SearchEntry", copy_of_another=True)

@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 
+from portal.core.caching import content_changed
 from search.extract import body_text
 from search.models import SearchEntry
 
@@ -83,9 +84,11 @@ def sync_item(page_id: int) -> str:
     if page is None:
         deleted, _ = SearchEntry.objects.filter(pk=page_id).delete()
         engines.remove_from_external(page_id)
+        content_changed()  # after the write: cached results must not outlive the old entry
         return "removed" if deleted else "absent"
     entry = write_entry(page)
     engines.send_to_external([entry])
+    content_changed()
     return "indexed"
 
 
@@ -98,11 +101,13 @@ def apply_access_now(page_id: int) -> None:
         return
     if page is None:
         entry.delete()
-        return
-    SearchEntry.objects.filter(pk=page_id).update(
-        tlp=page.tlp, owner_id=page.owner_id, source_organisation_id=page.source_organisation_id)
-    entry.recipient_organisations.set(page.recipient_organisations.all())
-    entry.recipient_users.set(page.recipient_users.all())
+    else:
+        SearchEntry.objects.filter(pk=page_id).update(
+            tlp=page.tlp, owner_id=page.owner_id,
+            source_organisation_id=page.source_organisation_id)
+        entry.recipient_organisations.set(page.recipient_organisations.all())
+        entry.recipient_users.set(page.recipient_users.all())
+    content_changed()  # after the write, so no cached result keeps the old audience
 
 
 def rebuild(batch_size=500, progress=None) -> int:
@@ -126,6 +131,7 @@ def rebuild(batch_size=500, progress=None) -> int:
             if progress:
                 progress(done, total)
     SearchEntry.objects.exclude(pk__in=live_ids).delete()
+    content_changed()
     return done
 
 

@@ -2,11 +2,13 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from cms.models import TopicIndexPage
 from portal.core import access
 from portal.core.accounts.models import ApiToken, TokenScope
+from portal.core.pagecache import mark_shared
 from portal.core.security.ratelimit import rate_limited
 from search import service
 from search.query import InvalidSearch, SearchRequest
@@ -24,10 +26,12 @@ def search_page(request):
         context["error"] = str(error)
         return render(request, "search/search.html", context, status=400)
     if search_request.text or any(getattr(search_request, f) for f in SearchRequest.FILTERS):
-        context["results"] = service.search(access.principal_for(request), search_request)
+        # Searched only if the results fragment is not in the cache already.
+        principal = access.principal_for(request)
+        context["results"] = SimpleLazyObject(lambda: service.search(principal, search_request))
     context["search_request"] = search_request
-    context["topic_index"] = TopicIndexPage.objects.live().first()
-    return render(request, "search/search.html", context)
+    context["topic_index"] = SimpleLazyObject(lambda: TopicIndexPage.objects.live().first())
+    return mark_shared(render(request, "search/search.html", context))
 
 
 def _api_principal(request):

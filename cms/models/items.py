@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -23,7 +24,25 @@ from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from cms.editor_links import references_in_page, references_in_values, refused_references
 from portal.core import access
+from portal.core.pagecache import mark_shared
 from portal.core.tlp import TLP
+
+
+class SharedContentPage:
+    """A page that shows what the reader's grants allow and nothing personal outside the
+    layout's personal parts, so readers with the same grants may share it (pagecache).
+    ``personal_for_members``: signed-in readers see something of their own on it."""
+
+    personal_for_members = False
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        personal = self.personal_for_members and request.user.is_authenticated
+        # Wagtail's own privacy (groups, passwords) is no part of the grants: such pages are
+        # never shared.
+        if not personal and not self.get_view_restrictions().exists():
+            mark_shared(response)
+        return response
 
 
 class ItemPageForm(WagtailAdminPageForm):
@@ -59,7 +78,7 @@ class ItemPageForm(WagtailAdminPageForm):
                 if form.cleaned_data and not formset._should_delete_form(form)]
 
 
-class ItemPage(Page):
+class ItemPage(SharedContentPage, Page):
     """The shared base of every item: who published it, what it is about and who may see it.
 
     Never created directly. Items live under their source organisation's page, and the source
@@ -175,8 +194,8 @@ class ItemPage(Page):
         attachments = list(self.attachments.select_related("document"))
         readable = {d.pk for d in readable_documents([a.document for a in attachments])}
         context["attachments"] = [a for a in attachments if a.document_id in readable]
-        topic_index = TopicIndexPage.objects.live().first()
-        context["topic_index_url"] = topic_index.url if topic_index else ""
+        context["topic_index_url"] = SimpleLazyObject(
+            lambda: getattr(TopicIndexPage.objects.live().first(), "url", "") or "")
         return context
 
     def get_sitemap_urls(self, request=None):

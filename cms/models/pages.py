@@ -7,32 +7,50 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.listing import paginate, visible_items_for
-from cms.models.items import ITEM_TYPES
+from cms.models.items import ITEM_TYPES, SharedContentPage
 from cms.models.snippets import Audience, Topic
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
-class HomePage(Page):
+def lazy_topic_index():
+    """The topic index, looked up only if a template uses it (not when its fragment is cached)."""
+    return SimpleLazyObject(lambda: TopicIndexPage.objects.live().first())
+
+
+class HomePage(SharedContentPage, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     max_count = 1
     subpage_types = ["cms.LibraryPage", "cms.OrganisationIndexPage", "cms.TopicIndexPage"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
+    def route(self, request, path_components):
+        """Find the deepest page on the path in one query, by its url_path, rather than one
+        child lookup per level; that page routes whatever remains (a topic's sub-path) or
+        answers 404 as usual."""
+        if path_components:
+            prefixes = [f"{self.url_path}{'/'.join(path_components[:n])}/"
+                        for n in range(1, len(path_components) + 1)]
+            deepest = (Page.objects.filter(url_path__in=prefixes)
+                       .descendant_of(self).order_by("-depth").first())
+            if deepest is not None:
+                return deepest.specific.route(request, path_components[deepest.depth - self.depth:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_items"] = visible_items_for(request)[:8]
         context["libraries"] = LibraryPage.objects.live().child_of(self)
         context["topics"] = Topic.objects.all()
-        context["topic_index"] = TopicIndexPage.objects.live().first()
+        context["topic_index"] = lazy_topic_index()
         return context
 
 
@@ -51,7 +69,7 @@ def filter_by_taxonomy(request, items):
     return items, chosen
 
 
-class LibraryPage(Page):
+class LibraryPage(SharedContentPage, Page):
     """Lists one kind of item across every organisation."""
 
     ITEM_TYPE_CHOICES = [(cls.kind_slug, cls._meta.verbose_name_plural.capitalize())
@@ -81,7 +99,7 @@ class LibraryPage(Page):
         return context
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(SharedContentPage, Page):
     """The directory of approved organisations."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -101,7 +119,7 @@ class OrganisationIndexPage(Page):
         return context
 
 
-class OrganisationPage(Page):
+class OrganisationPage(SharedContentPage, Page):
     """One organisation's home in the portal; its contributions are its children."""
 
     organisation = models.OneToOneField(
@@ -110,6 +128,7 @@ class OrganisationPage(Page):
 
     parent_page_types = ["cms.OrganisationIndexPage"]
     subpage_types = [f"cms.{cls.__name__}" for cls in ITEM_TYPES]
+    personal_for_members = True  # their membership, or a form to ask to join
     content_panels = Page.content_panels + [FieldPanel("organisation", read_only=True)]
 
     def get_context(self, request, *args, **kwargs):
@@ -127,7 +146,7 @@ class OrganisationPage(Page):
         return context
 
 
-class TopicIndexPage(RoutablePageMixin, Page):
+class TopicIndexPage(SharedContentPage, RoutablePageMixin, Page):
     """Lists topics, and at /<slug>/ every visible item on one topic."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

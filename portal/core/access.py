@@ -20,9 +20,10 @@ Superusers and moderators get no special treatment here: TLP is the source's dec
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -56,6 +57,10 @@ class Principal:
     verified: bool = False
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    # False when no item names this person (as a TLP:RED recipient or owner): their personal
+    # grants would match nothing, so they are left out and people with the same organisations
+    # hold identical grants, and share cached pages (see :func:`principal_for`).
+    named: bool = True
 
     def organisations_where(self, *roles: str) -> frozenset[int]:
         """The organisations in which this principal holds one of ``roles`` or capabilities
@@ -103,9 +108,21 @@ def grants(principal: Principal) -> list[Grant]:
             Grant(TLP.AMBER, RECIPIENT_ORGS, orgs),
             Grant(TLP.AMBER_STRICT, SOURCE_ORG, orgs),
         ]
-    me = frozenset({principal.user_id})
-    result += [Grant(TLP.RED, RECIPIENT_USERS, me), Grant(TLP.RED, OWNER, me)]
+    if principal.named:
+        me = frozenset({principal.user_id})
+        result += [Grant(TLP.RED, RECIPIENT_USERS, me), Grant(TLP.RED, OWNER, me)]
     return result
+
+
+PERSONAL_FIELDS = (RECIPIENT_USERS, OWNER)
+
+
+def grants_digest(principal: Principal) -> str:
+    """A short, stable digest of ``principal``'s grants: what caches of visible content are keyed
+    by. Two principals share it exactly when they hold the same grants, and so see the same."""
+    canonical = sorted((grant.label.value, grant.field or "", sorted(grant.values))
+                       for grant in grants(principal))
+    return hashlib.sha256(repr(canonical).encode()).hexdigest()[:32]
 
 
 def notification_rule(principal: Principal) -> list[Grant]:
@@ -161,10 +178,14 @@ class AccessPolicy:
     (name: model field class). :func:`check_policies` verifies them at start-up.
     """
 
-    def __init__(self, model, rule: Rule = grants, fields: dict | None = None):
+    def __init__(self, model, rule: Rule = grants, fields: dict | None = None, *,
+                 copy_of_another=False):
         self._model = model
         self.rule = rule
         self.fields = ITEM_FIELDS if fields is None else fields
+        # A copy (a search index) names no one its source does not: only sources are asked
+        # whether anyone is named (see without_unused_personal_grants).
+        self.copy_of_another = copy_of_another
         _policies.append(self)
 
     @cached_property
@@ -183,8 +204,19 @@ class AccessPolicy:
         Many-to-many grants become ``pk__in`` subqueries, so the result has no duplicate rows
         and composes with any other filter or ordering.
         """
+        return self._compile(self.rule(principal))
+
+    def names(self, principal: Principal) -> bool:
+        """Does any instance grant ``principal`` access by name (a personal TLP grant)?"""
+        if self.rule is not grants or self.copy_of_another:
+            return False
+        personal = [grant for grant in grants(principal) if grant.field in PERSONAL_FIELDS]
+        return bool(personal) and self.model._default_manager.filter(
+            self._compile(personal)).exists()
+
+    def _compile(self, grant_list) -> Q:
         query = Q(pk__in=[])  # no grant, nothing visible
-        for grant in self.rule(principal):
+        for grant in grant_list:
             condition = Q() if grant.label is None else Q(tlp=grant.label)
             if grant.field is None:
                 pass
@@ -296,11 +328,38 @@ def principals_for_users(users) -> dict[int, Principal]:
     }
 
 
+def without_unused_personal_grants(principal: Principal, request=None) -> Principal:
+    """``principal``, marked not ``named`` when no guarded item names them individually.
+
+    Leaving out grants that match nothing changes nothing anyone may see; it lets members of the
+    same organisations share cached pages. The answer is cached per content version (which moves
+    whenever an item's label or recipients change). Even a stale answer cannot leak: a stale
+    "named" only keeps this person's entries apart, a stale "not named" only hides RED items
+    from them until the version moves.
+    """
+    if principal.user_id is None or not principal.verified:
+        return principal
+    from django.core.cache import cache
+
+    from portal.core.caching import cache_key, content_version
+
+    key = cache_key("access-named", content_version(request), principal.user_id)
+    named = cache.get(key)
+    if named is None:
+        named = any(policy.names(principal) for policy in _policies)
+        cache.set(key, named, NAMED_SECONDS)
+    return principal if named else replace(principal, named=False)
+
+
+NAMED_SECONDS = 600
+
+
 def principal_for(request) -> Principal:
     """The principal for a request, computed once and kept on the request."""
     cached = getattr(request, "_access_principal", None)
     if cached is None:
-        cached = principal_for_user(getattr(request, "user", None))
+        cached = without_unused_personal_grants(
+            principal_for_user(getattr(request, "user", None)), request)
         request._access_principal = cached
     return cached
 

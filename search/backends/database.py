@@ -10,7 +10,6 @@ the page is full (see ``DatabaseBackend.search`` and ``_page``).
 """
 
 import difflib
-import hashlib
 import math
 import re
 from contextlib import contextmanager
@@ -540,8 +539,7 @@ class DatabaseBackend:
         """Words of the titles and summaries this principal may see (newest first, bounded),
         cached for a few minutes per set of grants: suggestions are checked against a real
         search before they are shown, so a slightly old vocabulary is harmless."""
-        key = "search-vocabulary:" + hashlib.sha256(
-            repr(access.grants(principal)).encode()).hexdigest()
+        key = "search-vocabulary:" + access.grants_digest(principal)
 
         def build():
             visible = SearchEntry.objects.filter(entry_policy.visible_q(principal))
