@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "portal.core.organisations",
     "portal.core.notifications",
     "portal.features.digests",
+    "portal.features.training",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -213,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
     "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
+    "training-reminders": {"task": "training.send_reminders",
+                           "schedule": crontab(hour=7, minute=0)},
+    "sweep-training-reminders": {"task": "training.sweep",
+                                 "schedule": crontab(minute="5-59/10")},
 }
 
 # Cache: Redis when available, so rate limits and sessions are shared between processes.

@@ -1,0 +1,2 @@
+def load(sender=None, stdout=None, **kwargs):
+    """Filled in below."""
