@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cms.access import item_policy
-from portal.core.access import Principal
 from cms.models import ItemPage, ScenarioPage, StandardPage
+from portal.core.access import Principal
 from portal.core.organisations.models import Role
 from portal.features.training.models import (
     Assignment,

@@ -1,0 +1,383 @@
+"""Training programmes: policies, assignments, sessions, self-paced runs, reminders, events,
+the calendar feed and the evidence, with access for every new kind of object."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.models import CaseStudyPage, ScenarioPage
+from portal.core.access import principal_for_user
+from portal.core.organisations.models import Capability, Membership, Role
+from portal.core.tlp import TLP
+from portal.features.training import programme, reminders
+from portal.features.training.access import (
+    acknowledgement_policy,
+    assignment_policy,
+    completion_policy,
+    event_policy,
+    managed_assignment_policy,
+    registration_policy,
+    run_policy,
+    session_policy,
+)
+from portal.features.training.models import (
+    Acknowledgement,
+    Assignment,
+    Audience,
+    BehaviourPolicy,
+    Completion,
+    EventRegistration,
+    InjectNote,
+    ReminderDelivery,
+    SelfPacedRun,
+    Session,
+    SessionStatus,
+    TrainingEvent,
+)
+from tests.world import make_item, make_user
+
+pytestmark = pytest.mark.django_db
+
+INJECTS = [
+    {"type": "inject", "value": {"time": "T+0", "situation": "<p>A request arrives.</p>",
+                                 "questions": ["Who decides?", "What do we record?"]}},
+    {"type": "inject", "value": {"time": "T+30", "situation": "<p>Pressure mounts.</p>",
+                                 "questions": ["Does the deadline change anything?"]}},
+]
+
+
+def make_scenario(org, label=TLP.GREEN, title="Drill: a licence request"):
+    return make_item(org, label, title, cls=ScenarioPage, injects=INJECTS,
+                     duration_minutes=30)
+
+
+class Programme:
+    """A source organisation running training, and an outsider."""
+
+
+@pytest.fixture
+def prog(world):
+    p = Programme()
+    p.world = world
+    p.org = world.orgs["source"]
+    p.other_org = world.orgs["other"]
+    p.admin = make_user("admin@training.test", org=p.org, role=Role.ADMIN)
+    p.lead = make_user("lead@training.test", org=p.org, role=Role.MEMBER)
+    Membership.objects.get(user=p.lead).capabilities.create(
+        capability=Capability.TRAINING_LEAD)
+    p.member = world.users["source_member"]
+    p.colleague = world.users["contributor"]
+    p.outsider = world.users["other_member"]
+    p.other_admin = make_user("admin@other.test", org=p.other_org, role=Role.ADMIN)
+    p.scenario = make_scenario(p.org, TLP.AMBER_STRICT)
+    p.policy_item = world.items[TLP.AMBER_STRICT]
+    p.policy = BehaviourPolicy.objects.create(organisation=p.org, version=1,
+                                              item=p.policy_item, published_by=p.admin)
+    p.assignment = Assignment.objects.create(
+        organisation=p.org, scenario=p.scenario, due_on=date.today() + timedelta(days=20),
+        recurrence=12, created_by=p.admin,
+        created_at=timezone.now() - timedelta(days=1))
+    p.session = Session.objects.create(organisation=p.org, scenario=p.scenario,
+                                       facilitator=p.lead)
+    p.session.participants.set([p.member])
+    p.run = SelfPacedRun.objects.create(assignment=p.assignment, user=p.colleague,
+                                        organisation=p.org, answers=[])
+    p.completion = Completion.objects.create(assignment=p.assignment, user=p.colleague,
+                                             organisation=p.org, completed_on=date.today(),
+                                             run=p.run)
+    p.ack = Acknowledgement.objects.create(policy=p.policy, user=p.member, organisation=p.org)
+    p.event = TrainingEvent.objects.create(
+        organisation=p.other_org, title="Exercise day", starts_at=timezone.now()
+        + timedelta(days=10), ends_at=timezone.now() + timedelta(days=10, hours=6),
+        place="Hall 1", capacity=2, tlp=TLP.GREEN)
+    p.registration = EventRegistration.objects.create(event=p.event, user=p.member,
+                                                      organisation=p.other_org)
+    return p
+
+
+def ids(policy, user):
+    return set(policy.visible(principal_for_user(user)).values_list("pk", flat=True))
+
+
+def test_each_policy_filter_and_predicate_agree_for_everyone(prog):
+    people = [*prog.world.users.values(), prog.admin, prog.lead, prog.other_admin]
+    for policy in (acknowledgement_policy, assignment_policy, managed_assignment_policy,
+                   completion_policy, run_policy, session_policy, event_policy,
+                   registration_policy):
+        for user in people:
+            who = principal_for_user(user)
+            by_filter = ids(policy, user)
+            by_predicate = {o.pk for o in policy.model.objects.all()
+                            if policy.can_view(who, o)}
+            assert by_filter == by_predicate, (policy, user.email)
+
+
+def test_who_sees_which_training_object(prog):
+    p = prog
+    # Members see their own records; admins and training leads their organisation's.
+    assert ids(acknowledgement_policy, p.member) == {p.ack.pk}
+    assert ids(acknowledgement_policy, p.colleague) == set()
+    assert ids(acknowledgement_policy, p.admin) == ids(acknowledgement_policy, p.lead) == {
+        p.ack.pk}
+    assert ids(completion_policy, p.colleague) == {p.completion.pk}
+    assert ids(completion_policy, p.member) == set()
+    assert ids(run_policy, p.lead) == {p.run.pk}
+    # Members see their organisation's assignments; only admins and leads manage them.
+    assert ids(assignment_policy, p.member) == {p.assignment.pk}
+    assert ids(managed_assignment_policy, p.member) == set()
+    assert ids(managed_assignment_policy, p.lead) == {p.assignment.pk}
+    # Facilitators and participants see their sessions, colleagues do not.
+    assert ids(session_policy, p.lead) == ids(session_policy, p.member) == {p.session.pk}
+    assert ids(session_policy, p.colleague) == set()
+    assert ids(session_policy, p.admin) == {p.session.pk}
+    # Other organisations see nothing of it; anonymous and unverified people neither.
+    for user in (p.outsider, p.other_admin, p.world.users["unverified"],
+                 p.world.users["moderator"]):
+        for policy in (acknowledgement_policy, assignment_policy, managed_assignment_policy,
+                       completion_policy, run_policy, session_policy):
+            assert ids(policy, user) == set(), (policy, user.email)
+    # Registrations: the person and the event's organisation's publishers and admins.
+    assert ids(registration_policy, p.member) == {p.registration.pk}
+    assert ids(registration_policy, p.other_admin) == {p.registration.pk}
+    assert ids(registration_policy, p.admin) == set()
+
+
+# Every training address: a restricted object answers exactly as a missing one ---------------
+
+def training_routes():
+    from portal.features.training import urls
+
+    for pattern in urls.urlpatterns:
+        yield pattern.name, list(pattern.pattern.converters)
+
+
+def _normalised(response):
+    import re
+
+    body = response.content.decode(errors="replace")
+    return response.status_code, re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def _kwargs(p, names, missing):
+    real = {"policy_id": p.policy.pk, "assignment_id": p.assignment.pk,
+            "session_id": p.session.pk, "position": 1, "event_id": p.event.pk,
+            "slug": p.org.slug, "token": "x"}
+    fake = {"policy_id": 999999, "assignment_id": 999999, "session_id": 999999, "position": 1,
+            "event_id": 999999, "slug": "no-such-organisation", "token": "x"}
+    return {name: (fake if missing else real)[name] for name in names}
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_admin", "anonymous", "unverified"])
+def test_every_route_answers_restricted_as_missing(prog, client, who):
+    p = prog
+    user = {"outsider": p.outsider, "other_admin": p.other_admin, "anonymous": None,
+            "unverified": p.world.users["unverified"]}[who]
+    checked = 0
+    before = {m: m.objects.count() for m in (Acknowledgement, Assignment, Session,
+                                             InjectNote, Completion, SelfPacedRun,
+                                             EventRegistration, CaseStudyPage)}
+    for name, params in training_routes():
+        if not params or "token" in params:
+            continue
+        if "event_id" in params and who in ("outsider", "other_admin"):
+            continue  # TLP:GREEN: visible to them, tested below
+        for method in ("get", "post"):
+            answers = []
+            for missing in (False, True):
+                client.logout()
+                if user is not None:
+                    client.force_login(user)
+                url = reverse(name, kwargs=_kwargs(p, params, missing))
+                answers.append(_normalised(getattr(client, method)(url, {"lessons": "x"})))
+            assert answers[0] == answers[1], (who, name, method, answers[0][0])
+            assert answers[0][0] in (302, 404, 405, 200), (who, name, method, answers[0][0])
+            checked += 1
+    assert checked >= 24
+    after = {m: m.objects.count() for m in before}
+    assert before == after
+    p.session.refresh_from_db()
+    assert p.session.status == SessionStatus.RUNNING
+
+
+# The journeys ------------------------------------------------------------------------------
+
+def test_admin_publishes_a_new_policy_version_and_everyone_is_asked_again(prog, client):
+    p = prog
+    client.force_login(p.member)
+    page = client.get(reverse("my-training")).content.decode()
+    assert "You have acknowledged version 1" in page
+    client.force_login(p.admin)
+    response = client.post(reverse("training-policy-new", args=[p.org.slug]),
+                           {"item": p.policy_item.pk, "note": "New gifts rule"})
+    assert response.status_code == 302
+    assert BehaviourPolicy.current(p.org).version == 2
+    state = programme.acknowledgements(p.org)
+    assert state.acknowledged == [] and p.member.pk in {m.user_id for m in state.outstanding}
+    client.force_login(p.member)
+    page = client.get(reverse("my-training")).content.decode()
+    assert "I have read and will follow version 2" in page
+    assert client.post(reverse("training-acknowledge", args=[p.policy.pk])).status_code == 302
+    assert not Acknowledgement.objects.filter(policy__version=2).exists()  # old one refused
+    new = BehaviourPolicy.current(p.org)
+    client.post(reverse("training-acknowledge", args=[new.pk]))
+    client.post(reverse("training-acknowledge", args=[new.pk]))  # twice is once
+    assert Acknowledgement.objects.filter(policy=new).count() == 1
+    client.force_login(p.admin)
+    page = client.get(reverse("training-dashboard", args=[p.org.slug])).content.decode()
+    assert "Acknowledged by 1 of" in page
+    assert p.colleague.email in page  # not yet acknowledged
+
+
+def test_policy_text_may_be_only_the_organisations_own_item_or_a_visible_standard(prog, client):
+    p = prog
+    client.force_login(p.admin)
+    foreign = make_item(p.other_org, TLP.GREEN, "Someone else's guidance")
+    response = client.post(reverse("training-policy-new", args=[p.org.slug]),
+                           {"item": foreign.pk})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_assigning_to_roles_or_people_and_the_member_sees_it(prog, client):
+    p = prog
+    client.force_login(p.lead)
+    due = (date.today() + timedelta(days=40)).isoformat()
+    response = client.post(reverse("training-assignment-new", args=[p.org.slug]), {
+        "scenario": p.scenario.pk, "audience": Audience.ROLES, "roles": ["contributor"],
+        "due_on": due, "recurrence": 3})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    by_role = Assignment.objects.latest("pk")
+    assert [s.user for s in programme.standings([by_role], programme.current_memberships(
+        [p.org.pk]), date.today())[by_role.pk]] == [p.colleague]
+    response = client.post(reverse("training-assignment-new", args=[p.org.slug]), {
+        "scenario": p.scenario.pk, "audience": Audience.PEOPLE, "due_on": due,
+        "recurrence": 0})
+    assert response.status_code == 400 and "Choose at least one member" in (
+        response.content.decode())
+    response = client.post(reverse("training-assignment-new", args=[p.org.slug]), {
+        "scenario": p.scenario.pk, "audience": Audience.ALL,
+        "due_on": (date.today() - timedelta(days=1)).isoformat(), "recurrence": 12})
+    assert response.status_code == 400 and "cannot be in the past" in response.content.decode()
+    # A scenario another organisation keeps to itself cannot be assigned.
+    secret = make_scenario(p.other_org, TLP.AMBER_STRICT, "Their secret drill")
+    response = client.post(reverse("training-assignment-new", args=[p.org.slug]), {
+        "scenario": secret.pk, "audience": Audience.ALL, "due_on": due, "recurrence": 12})
+    assert response.status_code == 400
+    client.force_login(p.colleague)
+    page = client.get(reverse("my-training")).content.decode()
+    assert page.count(f"<td>{p.scenario.title}<br>") == 2  # for all members, for the role
+
+
+def test_self_paced_run_completes_the_assignment(prog, client):
+    p = prog
+    client.force_login(p.member)
+    url = reverse("training-practise", args=[p.assignment.pk])
+    page = client.get(url).content.decode()
+    assert "Who decides?" in page and "Does the deadline change anything?" in page
+    response = client.post(url, {"answer_0_0": "The director", "answer_0_1": ""})
+    assert response.status_code == 400
+    response = client.post(url, {"answer_0_0": "The director", "answer_0_1": "Everything",
+                                 "answer_1_0": "No"})
+    assert response.status_code == 302
+    run = SelfPacedRun.objects.get(user=p.member)
+    assert run.answers[0] == {"step": 0, "question": "Who decides?", "answer": "The director"}
+    [standing] = programme.standings_for_user(p.member, date.today())
+    assert standing.state == programme.DONE
+    assert standing.next_due == programme.add_months(date.today(), 12)
+
+
+def test_facilitated_session_end_to_end_completes_for_participants(prog, client):
+    p = prog
+    client.force_login(p.lead)
+    response = client.post(reverse("training-session-new", args=[p.org.slug]), {
+        "scenario": p.scenario.pk, "participants": [p.member.pk, p.admin.pk]})
+    session = Session.objects.latest("pk")
+    assert response.url == reverse("training-session-step", args=[session.pk, 1])
+    step = client.get(response.url).content.decode()
+    assert "A request arrives." in step and "Who decides?" in step and 'data-minutes="15"' in step
+    assert "<script>" not in step.split("</header>")[1]  # no inline script
+    response = client.post(response.url, {"decisions": "Escalate to the director"})
+    assert response.url == reverse("training-session-step", args=[session.pk, 2])
+    response = client.post(response.url, {"decisions": "Hold the line", "previous": "1"})
+    assert response.url == reverse("training-session-step", args=[session.pk, 1])
+    response = client.post(reverse("training-session-step", args=[session.pk, 2]),
+                           {"decisions": "Hold the line"})
+    assert response.url == reverse("training-session-finish", args=[session.pk])
+    assert client.get(reverse("training-session-step", args=[session.pk, 3])).status_code == 404
+    # A participant follows the session but does not run it.
+    client.force_login(p.member)
+    assert client.get(reverse("training-session", args=[session.pk])).status_code == 200
+    assert client.get(reverse("training-session-step", args=[session.pk, 1])).status_code == 404
+    client.force_login(p.lead)
+    assert client.post(reverse("training-session-finish", args=[session.pk]),
+                       {"lessons": ""}).status_code == 400
+    client.post(reverse("training-session-finish", args=[session.pk]),
+                {"lessons": "Write down who decides."})
+    session.refresh_from_db()
+    assert session.is_finished and session.lessons == "Write down who decides."
+    done = set(Completion.objects.filter(session=session).values_list("user_id", flat=True))
+    assert done == {p.member.pk, p.admin.pk}
+    # Finishing again records nothing more.
+    assert client.post(reverse("training-session-finish", args=[session.pk]),
+                       {"lessons": "again"}).status_code == 404
+    assert Completion.objects.filter(session=session).count() == 2
+    page = client.get(reverse("training-dashboard", args=[p.org.slug])).content.decode()
+    assert "facilitated by lead@training.test (finished)" in page
+
+
+def test_lessons_become_a_draft_case_study_in_moderation(prog, client):
+    from wagtail.models import WorkflowState
+
+    p = prog
+    session = p.session
+    InjectNote.objects.create(session=session, position=0, decisions="Ask legal first")
+    Session.objects.filter(pk=session.pk).update(status=SessionStatus.FINISHED,
+                                                 finished_at=timezone.now(),
+                                                 lessons="Decide <who> decides.")
+    client.force_login(p.member)  # a participant may not draft it
+    assert client.post(reverse("training-session-case-study", args=[session.pk])
+                       ).status_code == 404
+    client.force_login(p.lead)
+    assert client.post(reverse("training-session-case-study", args=[session.pk])
+                       ).status_code == 302
+    client.post(reverse("training-session-case-study", args=[session.pk]))  # once only
+    [page] = CaseStudyPage.objects.filter(title__startswith="Lessons from")
+    assert not page.live and page.has_unpublished_changes
+    assert page.tlp == TLP.AMBER_STRICT and page.source_organisation == p.org
+    assert page.get_parent().specific.organisation == p.org
+    draft = page.get_latest_revision_as_object()
+    assert "Ask legal first" in str(draft.body.raw_data)
+    assert "Decide &lt;who&gt; decides." in str(draft.lessons.raw_data)
+    state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(page.pk))
+    assert state.status == "in_progress"
+    assert state.workflow == page.get_workflow()
+    assert state.current_task_state.task.specific.groups.get() == p.org.publishers_group
+    session.refresh_from_db()
+    assert session.case_study_id == page.pk
+    # Not published, so nobody outside the editor sees it.
+    client.force_login(p.member)
+    assert client.get(page.url or "/nowhere/").status_code == 404
+
+
+def test_training_leads_are_granted_by_admins_only(prog, client):
+    p = prog
+    membership = Membership.objects.get(user=p.colleague, organisation=p.org)
+    client.force_login(p.lead)
+    assert client.get(reverse("training-leads", args=[p.org.slug])).status_code == 404
+    client.force_login(p.admin)
+    client.post(reverse("training-leads", args=[p.org.slug]),
+                {"membership": membership.pk, "lead": "1"})
+    assert membership.has_capability(Capability.TRAINING_LEAD)
+    client.force_login(p.colleague)
+    assert client.get(reverse("training-dashboard", args=[p.org.slug])).status_code == 200
+    client.force_login(p.admin)
+    client.post(reverse("training-leads", args=[p.org.slug]),
+                {"membership": membership.pk, "lead": "0"})
+    assert not membership.has_capability(Capability.TRAINING_LEAD)
+    other = Membership.objects.get(user=p.outsider)
+    assert client.post(reverse("training-leads", args=[p.org.slug]),
+                       {"membership": other.pk, "lead": "1"}).status_code == 404
+    assert not other.capabilities.exists()
