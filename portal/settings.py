@@ -206,6 +206,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per retry
+TRAINING_RETRY_BACKOFF = env_int("TRAINING_RETRY_BACKOFF", 30)  # the same, for reminders
 CELERY_BEAT_SCHEDULE = {
     "repair-search-drift": {"task": "search.repair_drift", "schedule": 3600.0},
     "daily-digest": {"task": "digests.start_run", "args": ["daily"],

@@ -73,6 +73,8 @@ def prog(world):
     p.outsider = world.users["other_member"]
     p.other_admin = make_user("admin@other.test", org=p.other_org, role=Role.ADMIN)
     p.scenario = make_scenario(p.org, TLP.AMBER_STRICT)
+    # Everyone joined well before the assignment below was made (joiners are tested apart).
+    Membership.objects.update(created_at=timezone.now() - timedelta(days=60))
     p.policy_item = world.items[TLP.AMBER_STRICT]
     p.policy = BehaviourPolicy.objects.create(organisation=p.org, version=1,
                                               item=p.policy_item, published_by=p.admin)
@@ -381,3 +383,172 @@ def test_training_leads_are_granted_by_admins_only(prog, client):
     assert client.post(reverse("training-leads", args=[p.org.slug]),
                        {"membership": other.pk, "lead": "1"}).status_code == 404
     assert not other.capabilities.exists()
+
+
+# Joiners, leavers and the clock ------------------------------------------------------------
+
+def test_joiners_get_standing_assignments_and_leavers_drop_out(prog):
+    p = prog
+    on = date.today()
+    joiner = make_user("joiner@training.test", org=p.org, role=Role.MEMBER)
+    [standing] = programme.standings_for_user(joiner, on)
+    assert standing.assignment == p.assignment and standing.state == programme.DUE
+    assert standing.next_due == max(p.assignment.due_on,
+                                    on + timedelta(days=programme.JOINER_DAYS))
+    before = next(c for c in programme.coverage(p.org, on) if c.assignment == p.assignment)
+    assert joiner.pk in {s.user.pk for s in before.standings}
+    done_before = len(before.done)
+    assert done_before == 1  # the colleague's completion
+    Membership.objects.filter(user=p.colleague, organisation=p.org).delete()
+    after = next(c for c in programme.coverage(p.org, on) if c.assignment == p.assignment)
+    assert p.colleague.pk not in {s.user.pk for s in after.standings}
+    assert len(after.done) == 0 and len(after.standings) == len(before.standings) - 1
+    assert programme.standings_for_user(p.colleague, on) == []
+    # Their record stays for the audit trail.
+    assert Completion.objects.filter(user=p.colleague).exists()
+
+
+def test_recurrence_across_a_year_with_the_clock_moved(prog, client, monkeypatch):
+    """A quarterly assignment followed day by day for a year: due, done, due again, overdue."""
+    p = prog
+    start = date(2027, 1, 4)
+    quarterly = Assignment.objects.create(
+        organisation=p.org, scenario=p.scenario, due_on=start + timedelta(days=14),
+        recurrence=3, created_at=timezone.now() - timedelta(days=400))
+    Assignment.objects.filter(pk=p.assignment.pk).update(active=False)
+
+    def state_on(day):
+        monkeypatch.setattr(programme, "today", lambda: day)
+        [standing] = programme.standings_for_user(p.member, programme.today())
+        assert standing.assignment == quarterly
+        return standing
+
+    assert state_on(start).state == programme.DUE
+    assert state_on(start + timedelta(days=15)).state == programme.OVERDUE
+    Completion.objects.create(assignment=quarterly, user=p.member, organisation=p.org,
+                              completed_on=start + timedelta(days=20))
+    standing = state_on(start + timedelta(days=21))
+    assert standing.state == programme.DONE and standing.next_due == date(2027, 4, 24)
+    assert state_on(date(2027, 4, 24)).state == programme.DONE
+    assert state_on(date(2027, 4, 25)).state == programme.OVERDUE
+    Completion.objects.create(assignment=quarterly, user=p.member, organisation=p.org,
+                              completed_on=date(2027, 5, 31))
+    assert state_on(date(2027, 6, 1)).next_due == date(2027, 8, 31)
+    assert state_on(date(2027, 9, 1)).state == programme.OVERDUE
+    # The member's page and the dashboard read the same clock.
+    client.force_login(p.member)
+    assert "Overdue" in client.get(reverse("my-training")).content.decode()
+    client.force_login(p.admin)
+    page = client.get(reverse("training-dashboard", args=[p.org.slug])).content.decode()
+    assert "due 31 Aug 2027" in page
+    assert programme.add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
+
+
+# Reminders ---------------------------------------------------------------------------------
+
+def test_reminders_before_due_when_overdue_and_the_monday_summary(prog):
+    p = prog
+    due = p.assignment.due_on
+    seven_before = reminders.lines_for_day(due - timedelta(days=7))
+    assert {"kind": "upcoming", "due": due.isoformat()} in seven_before[p.member.pk]
+    assert p.colleague.pk not in seven_before  # done, and not due again for a year
+    assert p.member.pk not in reminders.lines_for_day(due - timedelta(days=3))
+    assert reminders.lines_for_day(due + timedelta(days=1))[p.member.pk] == [
+        {"kind": "overdue", "due": due.isoformat()}]
+    assert p.member.pk in reminders.lines_for_day(due + timedelta(days=8))
+    assert p.member.pk not in reminders.lines_for_day(due + timedelta(days=9))
+    monday = due + timedelta(days=7 - due.weekday())
+    summary = [line for line in reminders.lines_for_day(monday)[p.admin.pk]
+               if line["kind"] == "summary"]
+    assert summary and summary[0]["organisation"] == p.org.name
+    assert summary[0]["count"] == len([s for s in programme.coverage(p.org, monday)[0].standings
+                                       if s.state == programme.OVERDUE])
+    # Nothing restricted goes into a line: dates, counts and public organisation names.
+    assert p.scenario.title not in str(reminders.lines_for_day(monday))
+
+
+def test_one_training_email_per_person_per_day_gathered_and_not_repeated(prog):
+    from portal.features.training.tasks import send_reminders
+
+    p = prog
+    second = Assignment.objects.create(organisation=p.org, scenario=p.scenario,
+                                       due_on=p.assignment.due_on, recurrence=0,
+                                       created_at=timezone.now() - timedelta(days=1))
+    day = (p.assignment.due_on - timedelta(days=7)).isoformat()
+    mail.outbox.clear()
+    send_reminders(day)
+    send_reminders(day)
+    to_member = [m for m in mail.outbox if m.to == [p.member.email]]
+    assert len(to_member) == 1
+    assert to_member[0].body.count(f"is due on {p.assignment.due_on.isoformat()}") == 2
+    assert p.scenario.title not in to_member[0].body
+    assert len(mail.outbox) == ReminderDelivery.objects.filter(status="sent").count()
+    assert second.pk
+
+
+def test_people_who_turned_training_emails_off_get_none(prog):
+    from portal.core.notifications.models import Preference
+    from portal.features.training.apps import REMINDERS
+
+    p = prog
+    Preference.objects.create(user=p.member, kind=REMINDERS, email=False)
+    assert p.member.pk not in reminders.lines_for_day(p.assignment.due_on - timedelta(days=7))
+
+
+@pytest.mark.services
+def test_reminders_on_a_real_worker_exactly_once_through_drops_repeats_and_a_dead_worker(
+    fresh_world, celery_worker_on_redis, settings
+):
+    import time
+
+    from portal.features.training.models import DeliveryStatus
+    from portal.features.training.tasks import send_reminders, sweep_reminders
+    from tests.mail_backends import FlakyBackend
+
+    def wait_for(condition, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.1)
+        return False
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"
+    settings.TRAINING_RETRY_BACKOFF = 1
+    FlakyBackend.sent, FlakyBackend.failed, FlakyBackend.fail_after = 0, False, 1
+    org = fresh_world.orgs["source"]
+    Membership.objects.update(created_at=timezone.now() - timedelta(days=60))
+    scenario = make_scenario(org, TLP.GREEN)
+    today = programme.today()
+    Assignment.objects.create(organisation=org, scenario=scenario,
+                              due_on=today + timedelta(days=7), recurrence=12,
+                              created_at=timezone.now() - timedelta(days=30))
+    members = set(Membership.objects.filter(organisation=org, user__is_active=True)
+                  .values_list("user__email", flat=True))
+    assert len(members) >= 3
+
+    send_reminders.delay()  # today: a week before the due date
+    assert wait_for(lambda: ReminderDelivery.objects.filter(
+        day=today, status=DeliveryStatus.SENT).count() == len(members)), "not all sent"
+    assert FlakyBackend.failed  # the connection dropped mid-chunk and the retry recovered
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(members)
+    send_reminders.delay(today.isoformat())  # the same day again: nothing more
+    sweep_reminders.delay()
+    time.sleep(3)
+    assert len(mail.outbox) == len(members)
+
+    # A later day: a worker claimed one delivery and died; another was never picked up.
+    overdue_day = today + timedelta(days=8)
+    reminders.fan_out(overdue_day)
+    held, *rest = ReminderDelivery.objects.filter(day=overdue_day).order_by("user_id")
+    ReminderDelivery.objects.filter(pk=held.pk).update(
+        status=DeliveryStatus.SENDING, claim="dead-worker",
+        claimed_at=timezone.now() - timedelta(hours=1))
+    mail.outbox.clear()
+    sweep_reminders.delay()
+    assert wait_for(lambda: ReminderDelivery.objects.filter(
+        day=overdue_day, status=DeliveryStatus.SENT).count() == 1 + len(rest)), "lost some"
+    sweep_reminders.delay()
+    time.sleep(3)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(members)
+    assert all("is overdue" in m.body for m in mail.outbox)

@@ -2,10 +2,10 @@ import smtplib
 from datetime import date, timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from portal.features.training import programme, reminders
 
-RETRY_BACKOFF = 30  # seconds, doubled per retry
 LOOK_BACK = timedelta(days=3)  # how old a pending reminder the sweep still sends
 
 
@@ -24,7 +24,7 @@ def send_reminder_chunk(self, day: str, user_ids: list[int]) -> dict:
     try:
         return reminders.deliver(date.fromisoformat(day), user_ids)
     except (reminders.TransientSendError, smtplib.SMTPException, OSError) as error:
-        delay = min(RETRY_BACKOFF * 2 ** self.request.retries, 3600)
+        delay = min(settings.TRAINING_RETRY_BACKOFF * 2 ** self.request.retries, 3600)
         raise self.retry(exc=error, countdown=delay) from error
 
 
