@@ -92,7 +92,7 @@ def prog(world):
                                              run=p.run)
     p.ack = Acknowledgement.objects.create(policy=p.policy, user=p.member, organisation=p.org)
     p.event = TrainingEvent.objects.create(
-        organisation=p.other_org, title="Exercise day", starts_at=timezone.now()
+        organisation=p.other_org, title="Northern exercise day", starts_at=timezone.now()
         + timedelta(days=10), ends_at=timezone.now() + timedelta(days=10, hours=6),
         place="Hall 1", capacity=2, tlp=TLP.GREEN)
     p.registration = EventRegistration.objects.create(event=p.event, user=p.member,
@@ -552,3 +552,112 @@ def test_reminders_on_a_real_worker_exactly_once_through_drops_repeats_and_a_dea
     time.sleep(3)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(members)
     assert all("is overdue" in m.body for m in mail.outbox)
+
+
+# Events and the calendar feed --------------------------------------------------------------
+
+def test_only_trade_bodies_and_government_publish_events_and_capacity_holds(prog, client):
+    p = prog
+    url = reverse("training-event-new")
+    client.force_login(p.admin)  # an industry organisation's admin
+    assert client.get(url).status_code == 404
+    client.force_login(p.other_admin)  # a government organisation's admin
+    starts = timezone.localtime() + timedelta(days=5)
+    response = client.post(url, {
+        "title": "Workshop", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": 1, "tlp": TLP.CLEAR})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "must end after it starts" in body and "Give a place, a link" in body
+    response = client.post(url, {
+        "title": "Workshop", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "link": "meet.example.org/w", "capacity": 1, "tlp": TLP.CLEAR})
+    assert response.status_code == 302
+    event = TrainingEvent.objects.get(title="Workshop")
+    assert event.organisation == p.other_org and event.link == "https://meet.example.org/w"
+    register = reverse("training-event-register", args=[event.pk])
+    client.force_login(p.member)
+    client.post(register)
+    client.force_login(p.colleague)
+    client.post(register)
+    assert list(event.registrations.values_list("user", flat=True)) == [p.member.pk]
+    # TLP:GREEN events are for the community only.
+    client.logout()
+    assert client.get(reverse("training-event", args=[p.event.pk])).status_code == 404
+    assert client.get(reverse("training-event", args=[event.pk])).status_code == 200
+    assert "Northern exercise day" not in client.get(reverse("training-events")).content.decode()
+
+
+def test_calendar_feed_parses_and_holds_only_what_the_person_may_see(prog, client):
+    from icalendar import Calendar
+
+    p = prog
+    client.force_login(p.member)
+    page = client.post(reverse("training-calendar")).content.decode()
+    import re
+
+    feed_url = re.search(r'value="(http[^"]+\.ics)"', page).group(1)
+    token = feed_url.rsplit("/", 1)[1].removesuffix(".ics")
+    from portal.features.training.models import CalendarFeed, hash_token
+
+    stored = CalendarFeed.objects.get(user=p.member)
+    assert stored.token_hash == hash_token(token) and token not in stored.token_hash
+    path = reverse("training-calendar-feed", args=[token])
+    client.logout()  # calendar apps have no session: the token is the key
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    summaries = sorted(str(e["summary"]) for e in cal.walk("VEVENT"))
+    assert summaries == ["Northern exercise day", f"Training due: {p.scenario.title}"]
+    due = next(e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Training"))
+    assert due.decoded("dtstart") == p.assignment.due_on
+    # Things the member may not see never appear: an event made TLP:CLEAR->restricted, a
+    # scenario relabelled to another organisation's eyes only, others' registrations.
+    hidden_event = TrainingEvent.objects.create(
+        organisation=p.other_org, title="Hidden", starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1), place="x", capacity=5)
+    EventRegistration.objects.create(event=hidden_event, user=p.colleague,
+                                     organisation=p.other_org)
+    p.scenario.tlp = TLP.RED
+    p.scenario.save_revision().publish()
+    cal = Calendar.from_ical(client.get(path).content)
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Northern exercise day"]
+    # A reset: the old address is gone, answering like any wrong one.
+    client.force_login(p.member)
+    client.post(reverse("training-calendar"))
+    client.logout()
+    missing = client.get(reverse("training-calendar-feed", args=["not-a-token"]))
+    old = client.get(path)
+    assert old.status_code == missing.status_code == 404 and old.content == missing.content
+
+
+def test_evidence_csv_is_formula_safe_and_for_leads_only(prog, client):
+    import csv
+    import io
+
+    from portal.features.training.evidence import safe_cell
+
+    p = prog
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert safe_cell(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
+    assert safe_cell("ok=1") == "ok=1" and safe_cell(None) == ""
+    evil = make_user("=HYPERLINK(1)@training.test", org=p.org, role=Role.MEMBER)
+    Session.objects.filter(pk=p.session.pk).update(status=SessionStatus.FINISHED,
+                                                   finished_at=timezone.now())
+    client.force_login(p.lead)
+    response = client.get(reverse("training-evidence", args=[p.org.slug]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "record"
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert f"'{evil.email}" in cells
+    kinds = {row[0] for row in rows[1:]}
+    assert kinds == {"coverage", "assignment", "acknowledgement", "session"}
+    acknowledged = [r for r in rows if r[0] == "acknowledgement" and r[2] == p.member.email]
+    assert [r[:4] for r in acknowledged] == [
+        ["acknowledgement", "policy version 1", p.member.email, "acknowledged"]]
+    client.force_login(p.member)
+    assert client.get(reverse("training-evidence", args=[p.org.slug])).status_code == 404

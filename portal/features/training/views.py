@@ -421,12 +421,13 @@ def event_detail(request, event_id):
     event = _visible_or_404(event_policy, request,
                             TrainingEvent.objects.select_related("organisation"), event_id)
     principal = principal_for(request)
-    registrations = registration_policy.visible(principal).filter(event=event)
+    # Publishers of the event see who registered; everyone else at most themselves.
+    registrations = registration_policy.visible(principal).filter(
+        event=event).select_related("user").order_by("user__email")
     return render(request, "training/event.html", {
         "event": event, "taken": event.registrations.count(),
-        "registered": request.user.is_authenticated
-        and registrations.filter(user=request.user).exists(),
-        "registrations": registrations.exclude(user=request.user).select_related("user"),
+        "registered": any(r.user_id == principal.user_id for r in registrations),
+        "registrations": [r for r in registrations if r.user_id != principal.user_id],
     })
 
 
