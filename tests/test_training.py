@@ -661,3 +661,49 @@ def test_evidence_csv_is_formula_safe_and_for_leads_only(prog, client):
         ["acknowledgement", "policy version 1", p.member.email, "acknowledged"]]
     client.force_login(p.member)
     assert client.get(reverse("training-evidence", args=[p.org.slug])).status_code == 404
+
+
+# Bad input: every training form, fuzzed ----------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TEXT = st.text(max_size=6000)
+FUZZ = settings(max_examples=20, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _fuzz_forms(p):
+    """(who, url name, kwargs, field names) for every form the training pages take."""
+    return [
+        (p.admin, "training-policy-new", {"slug": p.org.slug}, ["item", "note"]),
+        (p.lead, "training-assignment-new", {"slug": p.org.slug},
+         ["scenario", "audience", "roles", "people", "due_on", "recurrence"]),
+        (p.lead, "training-session-new", {"slug": p.org.slug}, ["scenario", "participants"]),
+        (p.lead, "training-session", {"session_id": p.session.pk}, ["participants"]),
+        (p.lead, "training-session-step", {"session_id": p.session.pk, "position": 1},
+         ["decisions"]),
+        (p.member, "training-practise", {"assignment_id": p.assignment.pk},
+         ["answer_0_0", "answer_0_1", "answer_1_0"]),
+        (p.other_admin, "training-event-new", {},
+         ["title", "description", "starts_at", "ends_at", "place", "link", "capacity", "tlp"]),
+        (p.admin, "training-leads", {"slug": p.org.slug}, ["membership", "lead"]),
+        (p.member, "training-event-register", {"event_id": p.event.pk}, ["cancel"]),
+        (p.lead, "training-session-finish", {"session_id": p.session.pk}, ["lessons"]),
+    ]
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_forms_answer_4xx_or_success_never_500(prog, client, data):
+    p = prog
+    client.raise_request_exception = False
+    for user, name, kwargs, fields in _fuzz_forms(p):
+        values = {f: data.draw(st.one_of(TEXT, st.integers().map(str)), label=f)
+                  for f in fields}
+        client.force_login(user)
+        response = client.post(reverse(name, kwargs=kwargs), values)
+        assert response.status_code in (200, 302, 400, 404), (name, values,
+                                                               response.status_code)
+        if response.status_code in (200, 400):
+            assert "Server error" not in response.content.decode()
