@@ -707,3 +707,44 @@ def test_fuzzed_forms_answer_4xx_or_success_never_500(prog, client, data):
                                                                response.status_code)
         if response.status_code in (200, 400):
             assert "Server error" not in response.content.decode()
+
+
+def test_colleagues_who_did_not_take_part_cannot_open_a_session(prog, client):
+    p = prog
+    client.force_login(p.colleague)  # same organisation, not a participant, not a lead
+    for name, kwargs in (("training-session", {}), ("training-session-step", {"position": 1}),
+                         ("training-session-finish", {})):
+        real = client.get(reverse(name, kwargs={"session_id": p.session.pk, **kwargs}))
+        missing = client.get(reverse(name, kwargs={"session_id": 999999, **kwargs}))
+        assert _normalised(real) == _normalised(missing) and real.status_code == 404
+    client.force_login(p.member)  # a participant
+    assert client.get(reverse("training-session", args=[p.session.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_programmes_load_once_with_overdue_people_sessions_and_events(
+    settings, wagtail_roots
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.core.organisations.models import Organisation
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert "Training demo ready: 3 policies created, 3 assignments created, 2 sessions " \
+           "created, 2 events created" in out.getvalue()
+    call_command("load_demo_data", stdout=StringIO())
+    assert (BehaviourPolicy.objects.count(), Assignment.objects.count(),
+            Session.objects.count(), TrainingEvent.objects.count()) == (3, 3, 2, 2)
+    assert set(Assignment.objects.values_list("recurrence", flat=True)) == {3, 12}
+    assert all(s.lessons and s.notes.exists() for s in Session.objects.all())
+    for slug in ("harbourline-security", "fenwick-vale"):
+        org = Organisation.objects.get(slug=slug)
+        overdue = [s for c in programme.coverage(org, programme.today()) for s in c.overdue]
+        assert overdue, slug
+        assert programme.acknowledgements(org).outstanding, slug
+    assert set(TrainingEvent.objects.values_list("organisation__kind", flat=True)) == {
+        "trade_body", "government"}
