@@ -14,6 +14,31 @@ from portal.features.training.models import (
     TrainingEvent,
 )
 
+MAX_ID = 2**63 - 1  # the largest primary key any database here stores
+
+
+def is_id(value) -> bool:
+    """A value a primary-key lookup can take: some databases fail on larger numbers."""
+    text = str(value)
+    return text.isdigit() and int(text) <= MAX_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                            code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
 
 def organisation_principal(organisation) -> Principal:
     """What the organisation as a whole may see: a verified member of it and of nothing else,
@@ -36,6 +61,7 @@ class BehaviourPolicyForm(forms.ModelForm):
     class Meta:
         model = BehaviourPolicy
         fields = ["item", "note"]
+        field_classes = {"item": IdChoiceField}
 
     def __init__(self, *args, organisation, principal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +80,7 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["scenario", "audience", "roles", "people", "due_on", "recurrence"]
+        field_classes = {"scenario": IdChoiceField, "people": IdMultipleChoiceField}
         widgets = {"people": forms.CheckboxSelectMultiple,
                    "audience": forms.RadioSelect,
                    "due_on": forms.DateInput(attrs={"type": "date"})}
@@ -84,6 +111,7 @@ class SessionStartForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["scenario", "participants"]
+        field_classes = {"scenario": IdChoiceField, "participants": IdMultipleChoiceField}
         widgets = {"participants": forms.CheckboxSelectMultiple}
         help_texts = {"participants": "Who is taking part. You can change this until the end."}
 
@@ -98,6 +126,7 @@ class ParticipantsForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["participants"]
+        field_classes = {"participants": IdMultipleChoiceField}
         widgets = {"participants": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

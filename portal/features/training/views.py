@@ -41,6 +41,7 @@ from portal.features.training.forms import (
     SelfPacedForm,
     SessionStartForm,
     TrainingEventForm,
+    is_id,
     organisation_principal,
 )
 from portal.features.training.models import (
@@ -59,6 +60,8 @@ NOT_FOUND = "There is nothing at this address, or you may not see it."
 
 
 def _visible_or_404(policy, request, queryset, pk):
+    if not is_id(pk):
+        raise Http404(NOT_FOUND)
     found = policy.visible(principal_for(request), queryset).filter(pk=pk).first()
     if found is None:
         raise Http404(NOT_FOUND)
@@ -254,7 +257,7 @@ def training_leads(request, slug):
     memberships = organisation.memberships.select_related("user").order_by("user__email")
     if request.method == "POST":
         chosen = request.POST.get("membership", "")
-        membership = memberships.filter(pk=chosen).first() if chosen.isdigit() else None
+        membership = memberships.filter(pk=chosen).first() if is_id(chosen) else None
         if membership is None:
             raise Http404(NOT_FOUND)
         grant = {"membership": membership, "capability": Capability.TRAINING_LEAD}
