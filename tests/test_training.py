@@ -748,3 +748,27 @@ def test_demo_programmes_load_once_with_overdue_people_sessions_and_events(
         assert programme.acknowledgements(org).outstanding, slug
     assert set(TrainingEvent.objects.values_list("organisation__kind", flat=True)) == {
         "trade_body", "government"}
+
+
+def test_training_reaches_no_admin_screen_search_index_or_digest(prog, client):
+    """The other channels: nothing of training is registered in an admin, and a drafted case
+    study (with the group's decisions) is neither indexed nor listed until it is published."""
+    from django.contrib import admin
+    from wagtail.snippets.models import get_snippet_models
+
+    from cms.models import ItemPage
+    from portal.features.training import lessons
+    from search.models import SearchEntry
+
+    p = prog
+    assert not [m for m in admin.site._registry if m._meta.app_label == "training"]
+    assert not [m for m in get_snippet_models() if m._meta.app_label == "training"]
+    InjectNote.objects.create(session=p.session, position=0, decisions="Quokka protocol")
+    Session.objects.filter(pk=p.session.pk).update(status=SessionStatus.FINISHED,
+                                                   finished_at=timezone.now())
+    p.session.refresh_from_db()
+    page = lessons.draft_case_study(p.session, p.lead)
+    assert not SearchEntry.objects.filter(pk=page.pk).exists()
+    assert not ItemPage.objects.live().filter(pk=page.pk).exists()
+    client.force_login(p.lead)
+    assert "Quokka" not in client.get(reverse("search"), {"q": "quokka"}).content.decode()
