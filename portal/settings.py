@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "portal.core.organisations",
     "portal.core.notifications",
     "portal.features.digests",
+    "portal.features.training",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -247,6 +248,7 @@ DIGEST_BREAKER_AFTER = env_int("DIGEST_BREAKER_AFTER", 5)  # failed connections 
 DIGEST_BREAKER_DELAY = env_int("DIGEST_BREAKER_DELAY", 60)  # first pause, doubled, capped
 DIGEST_RUN_DEADLINE = env_int("DIGEST_RUN_DEADLINE", 0)  # seconds; 0: the next window's end
 DIGEST_STALE_AFTER = env_int("DIGEST_STALE_AFTER", 900)  # an unrefreshed claim: a dead worker
+TRAINING_RETRY_BACKOFF = env_int("TRAINING_RETRY_BACKOFF", 30)  # training reminders
 CELERY_BEAT_SCHEDULE = {
     "repair-search-drift": {"task": "search.repair_drift", "schedule": 3600.0},
     "daily-digest": {"task": "digests.start_run", "args": ["daily"],
@@ -256,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
     "purge-audit-trail": {"task": "audit.purge", "schedule": crontab(hour=3, minute=15)},
+    "training-reminders": {"task": "training.send_reminders",
+                           "schedule": crontab(hour=7, minute=0)},
+    "sweep-training-reminders": {"task": "training.sweep",
+                                 "schedule": crontab(minute="5-59/10")},
 }
 # The security audit trail keeps events this many days, and their IP addresses fewer.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)

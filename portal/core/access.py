@@ -132,6 +132,65 @@ def notification_rule(principal: Principal) -> list[Grant]:
     return [Grant(None, "recipient", frozenset({principal.user_id}))]
 
 
+def _leads(principal: Principal) -> frozenset[int]:
+    """Organisations whose training programme this principal runs: its admins and the
+    members given the training-lead capability."""
+    from portal.core.organisations.models import Capability, Role
+
+    return principal.organisations_where(Role.ADMIN, Capability.TRAINING_LEAD)
+
+
+def training_programme_rule(principal: Principal) -> list[Grant]:
+    """An organisation's training programme (its acceptable-behaviour policy, its
+    assignments) is seen by its members: it is what they are asked to do."""
+    if principal.user_id is None or not principal.verified:
+        return []
+    return [Grant(None, "organisation", principal.organisation_ids)]
+
+
+def training_lead_rule(principal: Principal) -> list[Grant]:
+    """Running a programme, and its evidence: the organisation's admins and training leads."""
+    if principal.user_id is None:
+        return []
+    return [Grant(None, "organisation", _leads(principal))]
+
+
+def training_record_rule(principal: Principal) -> list[Grant]:
+    """A person's training record (acknowledgements, completions, self-paced answers): their
+    own, and all of an organisation's for its admins and training leads."""
+    if principal.user_id is None:
+        return []
+    return [Grant(None, "user", frozenset({principal.user_id})),
+            Grant(None, "organisation", _leads(principal))]
+
+
+def training_session_rule(principal: Principal) -> list[Grant]:
+    """A facilitated session: its facilitator, the people recorded as taking part, and the
+    organisation's admins and training leads."""
+    if principal.user_id is None:
+        return []
+    me = frozenset({principal.user_id})
+    return [Grant(None, "facilitator", me), Grant(None, "participants", me),
+            Grant(None, "organisation", _leads(principal))]
+
+
+def training_event_rule(principal: Principal) -> list[Grant]:
+    """Community training events are TLP:CLEAR or TLP:GREEN and follow the TLP rule."""
+    return [grant for grant in grants(principal) if grant.label in (TLP.CLEAR, TLP.GREEN)]
+
+
+def event_registration_rule(principal: Principal) -> list[Grant]:
+    """A registration: the person registered, and the publishers and admins of the
+    organisation running the event."""
+    if principal.user_id is None:
+        return []
+    from portal.core.organisations.models import Role
+
+    return [Grant(None, "user", frozenset({principal.user_id})),
+            Grant(None, "organisation", principal.organisations_where(Role.PUBLISHER,
+                                                                      Role.ADMIN))]
+
+
 class SharedItem(Protocol):
     """What the policy needs to know about one item (``cms.ItemPage`` provides it)."""
 
