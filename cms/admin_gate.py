@@ -67,6 +67,7 @@ NAMESPACES = {
     "wagtailsnippetchoosers_cms_topic": no_items("topics"),
     "wagtailsnippetchoosers_cms_audience": no_items("audiences"),
     "organisations": no_items("organisations, for portal moderators"),
+    "security-audit": no_items("the security audit trail: item ids only, read by the access rule"),
     "wagtailredirects": superusers("redirects name items' old and new paths"),
 }
 

@@ -131,10 +131,11 @@ def test_mark_all_read_and_preferences(client, world):
     assert {kind for kind, email in saved.items() if email} == {JOIN_REQUESTED}
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1e9", "\x00"])
-def test_bad_page_numbers_are_a_404_not_an_error(client, world, page):
+@pytest.mark.parametrize(("page", "status"), [("0", 404), ("-1", 404), ("abc", 404),
+                                              ("99999", 404), ("1e9", 404), ("\x00", 400)])
+def test_bad_page_numbers_are_a_4xx_not_an_error(client, world, page, status):
     client.force_login(world.users["source_member"])
-    assert client.get(reverse("notifications"), {"page": page}).status_code == 404
+    assert client.get(reverse("notifications"), {"page": page}).status_code == status
 
 
 @pytest.mark.services
