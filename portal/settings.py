@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "portal.core.organisations",
     "portal.core.notifications",
     "portal.features.digests",
+    "portal.features.standards",
     "cms",
     "search",
     "wagtail.contrib.forms",

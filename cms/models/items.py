@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
+from cms.sections import page_sections
 from portal.core import access
 from portal.core.tlp import TLP
 
@@ -234,6 +235,11 @@ class StandardPage(ItemPage):
 
     class Meta:
         verbose_name = "shared standard"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_sections"] = page_sections(request, self)
+        return context
 
 
 class Difficulty(models.TextChoices):

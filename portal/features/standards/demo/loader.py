@@ -1,0 +1,5 @@
+"""Demo content for standards practice (demo data only)."""
+
+
+def load_demo(sender=None, stdout=None, **kwargs):
+    pass
