@@ -45,7 +45,7 @@ def suggestions(assessment, limit=5) -> list[Suggestion]:
     """Mentors for ``assessment``'s gaps, best first: most gaps covered by clause, then by
     topic, then larger organisations than the mentee, then more standards signed."""
     gaps = set(assessment.answers.filter(status__in=GAPS).values_list("clause_id", flat=True))
-    topics = set(assessment.standard.topics.values_list("pk", flat=True))
+    topics = {topic.pk for topic in assessment.standard.topics.all()}
     offers = (MentoringOffer.objects.filter(active=True, organisation__status="approved")
               .exclude(organisation=assessment.organisation)
               .select_related("organisation")

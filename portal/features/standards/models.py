@@ -141,6 +141,9 @@ class AssessmentShare(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "organisation"],
                                                name="one_share_per_organisation")]
 
+    def __str__(self):
+        return f"{self.assessment} shared with {self.organisation}"
+
 
 class ClauseAnswer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
@@ -161,6 +164,9 @@ class ClauseAnswer(models.Model):
                                                name="one_answer_per_clause")]
         indexes = [models.Index(fields=["clause", "status"])]
 
+    def __str__(self):
+        return f"{self.assessment}: {self.clause.number}"
+
 
 class AssessmentEvent(models.Model):
     """The history of an assessment: who changed what, when."""
@@ -176,6 +182,9 @@ class AssessmentEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.assessment} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ClauseLink(models.Model):
@@ -194,6 +203,9 @@ class ClauseLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "clause"],
                                                name="one_link_per_item_and_clause")]
 
+    def __str__(self):
+        return f"{self.item} helps meet {self.clause}"
+
 
 class Consultation(models.Model):
     """A consultation on one version label of a standard out for consultation."""
@@ -209,6 +221,9 @@ class Consultation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["standard", "version_label"],
                                                name="one_consultation_per_version")]
+
+    def __str__(self):
+        return f"Consultation on {self.standard} {self.version_label}"
 
     @property
     def is_open(self):
@@ -247,6 +262,9 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"Comment on {self.consultation}"
+
 
 class UptakeAudience(models.IntegerChoices):
     PUBLISHER = 0, "The publishing organisation and moderators"
@@ -262,6 +280,9 @@ class UptakeSetting(models.Model):
                                      related_name="+", help_text="The publishing organisation.")
     audience = models.PositiveSmallIntegerField(choices=UptakeAudience.choices,
                                                 default=UptakeAudience.PUBLISHER)
+
+    def __str__(self):
+        return f"Uptake of {self.standard}"
 
 
 class MentoringOffer(models.Model):

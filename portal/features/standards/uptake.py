@@ -85,7 +85,7 @@ def figures(standard) -> tuple[int, bool, list[Breakdown]]:
     breakdowns = []
     for name, title in (("all", "All opted-in organisations"), ("type", "By type"),
                         ("size", "By size band")):
-        hidden = {"all"} if total < MIN_GROUP else suppress(dict(sizes[name]))
+        hidden = set(sizes[name]) if total < MIN_GROUP else suppress(dict(sizes[name]))
         groups = []
         for key, size in sorted(sizes[name].items(), key=lambda kv: str(kv[0])):
             label = "All" if name == "all" else labels[name].get(key, key)

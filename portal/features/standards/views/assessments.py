@@ -7,7 +7,7 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from portal.features.standards.notifications import ASSESSMENT_SHARED
 from portal.features.standards.views.lookups import (
     NOT_HERE,
     editable_assessment,
+    get_or_404,
     may_edit,
     organisations_where,
     visible_assessment,
@@ -168,7 +169,7 @@ def _share(request, item, organisation):
 @require_POST
 def withdraw_share(request, standard_id, org_slug, share_id):
     item = editable_assessment(request, standard_id, org_slug)
-    share = get_object_or_404(item.shares.select_related("organisation"), pk=share_id)
+    share = get_or_404(item.shares.select_related("organisation"), pk=share_id)
     with transaction.atomic():
         AssessmentEvent.objects.create(assessment=item, user=request.user, change={
             "event": "share withdrawn", "with": share.organisation.name})

@@ -5,7 +5,7 @@ publishing organisation's publishers answer, decide and close; moderators hide a
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,12 @@ from portal.core.notifications.sending import notify
 from portal.features.standards.forms import CommentAnswerForm, CommentForm, ReasonForm
 from portal.features.standards.models import Comment, Consultation
 from portal.features.standards.notifications import CONSULTATION
-from portal.features.standards.views.lookups import NOT_HERE, organisations_where, visible_standard
+from portal.features.standards.views.lookups import (
+    NOT_HERE,
+    get_or_404,
+    organisations_where,
+    visible_standard,
+)
 
 
 def _consultation(request, standard_id):
@@ -99,7 +104,7 @@ def summary(request, standard_id):
 
 
 def _comment(request, comment_id):
-    comment = get_object_or_404(Comment.objects.select_related("consultation"), pk=comment_id)
+    comment = get_or_404(Comment.objects.select_related("consultation"), pk=comment_id)
     standard = visible_standard(request, comment.consultation.standard_id)
     return standard, comment
 

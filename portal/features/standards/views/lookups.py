@@ -2,7 +2,6 @@
 reader may not see answers exactly like something that does not exist."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from cms.access import item_policy
 from portal.core.access import principal_for
@@ -47,6 +46,14 @@ def organisations_where(request, *roles):
         pk__in=principal_for(request).organisations_where(*roles))
 
 
+def get_or_404(queryset, **lookups):
+    """Like ``get_object_or_404``, with the one answer every missing object gives here."""
+    found = queryset.filter(**lookups).first()
+    if found is None:
+        raise Http404(NOT_HERE)
+    return found
+
+
 def own_organisation(request, org_slug, *roles):
     """An organisation in which the user holds one of ``roles``, or a 404."""
-    return get_object_or_404(organisations_where(request, *roles), slug=org_slug)
+    return get_or_404(organisations_where(request, *roles), slug=org_slug)

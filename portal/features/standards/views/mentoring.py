@@ -5,8 +5,8 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.access import item_policy
 from portal.core.access import principal_for
@@ -14,7 +14,12 @@ from portal.core.accounts.moderators import is_moderator
 from portal.core.organisations.models import Capability, MembershipCapability
 from portal.features.standards import mentoring
 from portal.features.standards.access import assessment_policy, mentoring_policy
-from portal.features.standards.forms import AssessorForm, FeedbackForm, MentoringRequestForm, OfferForm
+from portal.features.standards.forms import (
+    AssessorForm,
+    FeedbackForm,
+    MentoringRequestForm,
+    OfferForm,
+)
 from portal.features.standards.models import (
     Clause,
     Mentoring,
@@ -24,6 +29,7 @@ from portal.features.standards.models import (
 from portal.features.standards.views.lookups import (
     NOT_HERE,
     editable_assessment,
+    get_or_404,
     organisations_where,
     own_organisation,
 )
@@ -169,7 +175,7 @@ def assessors(request, org_slug):
         form = AssessorForm(request.POST)
         if not form.is_valid():
             raise Http404(NOT_HERE)
-        membership = get_object_or_404(memberships, pk=form.cleaned_data["membership"])
+        membership = get_or_404(memberships, pk=form.cleaned_data["membership"])
         if form.cleaned_data["grant"]:
             MembershipCapability.objects.get_or_create(membership=membership,
                                                        capability=Capability.ASSESSOR)

@@ -5,7 +5,7 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +19,7 @@ from portal.features.standards.models import Signatory, StandardVersion, UptakeS
 from portal.features.standards.versions import diff, latest_version
 from portal.features.standards.views.lookups import (
     NOT_HERE,
+    get_or_404,
     organisations_where,
     own_organisation,
     visible_standard,
@@ -57,7 +58,7 @@ def sign(request, standard_id):
 def withdraw(request, standard_id, org_slug):
     standard = visible_standard(request, standard_id)
     organisation = own_organisation(request, org_slug, "admin")
-    signatory = get_object_or_404(Signatory, standard=standard, organisation=organisation,
+    signatory = get_or_404(Signatory.objects, standard=standard, organisation=organisation,
                                   withdrawn_at=None, removed_at=None)
     signatory.withdrawn_at = timezone.now()
     signatory.save(update_fields=["withdrawn_at"])
@@ -71,7 +72,7 @@ def remove(request, standard_id, signatory_id):
     if not is_moderator(request.user):
         raise Http404(NOT_HERE)
     standard = visible_standard(request, standard_id)
-    signatory = get_object_or_404(Signatory, standard=standard, pk=signatory_id,
+    signatory = get_or_404(Signatory.objects, standard=standard, pk=signatory_id,
                                   withdrawn_at=None, removed_at=None)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
