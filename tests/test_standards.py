@@ -206,6 +206,7 @@ def test_assessor_capability_lets_a_member_edit(client, world, assessment):
         "answer": answer.pk, f"a{answer.pk}-status": "na"},
         headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.json()["saved"] is True
+    assert "6 of 6 clauses answered" in response.json()["summary"]
     answer.refresh_from_db()
     assert answer.status == "na"
     event = assessment.events.filter(clause=answer.clause).first()

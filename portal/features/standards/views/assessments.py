@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,8 +88,8 @@ def _save(request, item, answers):
     changed = assessments.save_answer(answer, form.cleaned_data, request.user)
     if wants_json:
         fresh = assessments.summary(list(assessments.answers_of(item)))
-        return JsonResponse({"saved": changed, "answered": fresh.answered,
-                             "total": fresh.total, "percent": fresh.percent})
+        return JsonResponse({"saved": changed, "summary": render_to_string(
+            "standards/_summary_text.html", {"summary": fresh})})
     messages.success(request, f"Clause {answer.clause.number} saved.")
     return redirect(f"{_url(item)}#clause-{answer.clause.key}")
 

@@ -20,9 +20,8 @@
         return;
       }
       state.textContent = "Saved";
-      var summary = document.getElementById("assessment-summary");
-      summary.querySelector("[data-answered]").textContent = result.data.answered;
-      summary.querySelector("[data-percent]").textContent = result.data.percent;
+      // Rendered and escaped by the server's template.
+      document.getElementById("assessment-summary").innerHTML = result.data.summary;
     }).catch(function () { state.textContent = "Not saved: check your connection."; });
   }
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
