@@ -33,6 +33,12 @@ class Group:
     # clause id -> {status: share in percent}
     shares: dict = field(default_factory=dict)
 
+    def rows(self, clauses):
+        """(clause, [share at each of STATUSES]) for each clause, for tables."""
+        empty = dict.fromkeys(STATUSES, 0)
+        return [(clause, [self.shares.get(clause.pk, empty)[status] for status in STATUSES])
+                for clause in clauses]
+
 
 @dataclass
 class Breakdown:

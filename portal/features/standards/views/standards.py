@@ -122,9 +122,11 @@ def uptake_page(request, standard_id):
             messages.success(request, "Saved who may read these figures.")
             return redirect("standards:uptake", standard.pk)
     total, shown, breakdowns = uptake.figures(standard)
-    clauses = standard.practice_clauses.filter(current=True)
+    clauses = list(standard.practice_clauses.filter(current=True))
+    tables = [(breakdown.name, [(group, group.rows(clauses) if group.shown else None)
+                                for group in breakdown.groups]) for breakdown in breakdowns]
     return render(request, "standards/uptake.html", {
-        "standard": standard, "total": total, "shown": shown, "breakdowns": breakdowns,
-        "clauses": clauses, "statuses": uptake.STATUSES, "status_labels": uptake.STATUS_LABELS,
+        "standard": standard, "total": total, "shown": shown, "tables": tables,
+        "status_labels": [uptake.STATUS_LABELS[status] for status in uptake.STATUSES],
         "min_group": uptake.MIN_GROUP, "form": form if publisher else None},
         status=400 if form.errors else 200)
