@@ -395,6 +395,19 @@ def test_uptake_never_shows_a_group_under_five_even_by_differencing(client, worl
     assert not by_type["academia"].shown and by_type["industry"].shown
     first = clauses(standard)[0].pk
     assert by_type["industry"].shares[first]["met"] == 100
+    # Figures are cached, and follow every opt-out and answer at once.
+    leaving = Assessment.objects.filter(organisation__kind="industry").first()
+    leaving.aggregate = False
+    leaving.save(update_fields=["aggregate", "updated_at"])
+    assert uptake.figures(standard)[0] == 12
+    industry_answer = Assessment.objects.filter(organisation__kind="industry", aggregate=True
+                                                ).first().answers.get(clause_id=first)
+    assessments.save_answer(industry_answer, {"status": "not_met", "evidence": "",
+                                              "owner": None, "target_date": None}, None)
+    by_type = {g.key: g for g in uptake.figures(standard)[2][1].groups}
+    assert by_type["industry"].shares[first]["not_met"] == 20  # one of five
+    leaving.aggregate = True
+    leaving.save(update_fields=["aggregate", "updated_at"])
     client.force_login(world.users["red_recipient"])  # Other Org published the standard
     response = client.get(reverse("standards:uptake", args=[standard.pk]))
     assert response.status_code == 404  # a member, not a publisher: closed by default
@@ -472,3 +485,59 @@ def test_overview_lists_own_and_shared(client, world, assessment):
     client.force_login(world.users["other_member"])
     assert "Code of practice" not in client.get(reverse("standards:overview")).content.decode()
     assert Assessment.objects.count() == 1
+
+
+# --- the access matrix for the other objects ------------------------------------------------
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("label", list(TLP), ids=lambda label: label.value)
+def test_consultation_comments_follow_the_label_for_every_role(client_for, world, role, label):
+    from portal.features.standards.models import Consultation
+    from tests.world import EXPECTED
+
+    draft = make_standard(world.orgs["source"], f"Labelled draft {label.value}", label=label,
+                          status="consultation",
+                          recipient_orgs=[world.orgs["recipient"]] if label == TLP.AMBER else [],
+                          recipient_users=[world.users["red_recipient"]]
+                          if label == TLP.RED else [])
+    consultation = Consultation.objects.create(standard=draft, version_label="1.0")
+    Comment.objects.create(consultation=consultation, organisation=world.orgs["source"],
+                           body="marker remark")
+    client = client_for(role)
+    for name in ("consultation", "consultation-summary"):
+        response = client.get(reverse(f"standards:{name}", args=[draft.pk]))
+        seen = response.status_code == 200 and "marker remark" in response.content.decode()
+        assert seen == (role in EXPECTED[label]), name
+        if not seen:
+            assert response.status_code == 404
+
+
+PAIR_READERS = {"source_member", "contributor", "publisher", "recipient_member"}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "unverified")])
+def test_mentoring_sharing_and_uptake_by_role(client_for, world, assessment, role):
+    pair = Mentoring.objects.create(mentor=world.orgs["recipient"], mentee=world.orgs["source"],
+                                    standard=assessment.standard, message="pair marker")
+    client = client_for(role)
+    response = client.get(reverse("standards:mentoring-detail", args=[pair.pk]))
+    assert (response.status_code == 200) == (role in PAIR_READERS)
+    assert ("pair marker" in response.content.decode()) == (role in PAIR_READERS)
+    response = client.get(a_url("sharing", assessment))
+    assert response.status_code == (200 if role in EDITORS else 404)
+    overview = client.get(reverse("standards:overview")).content.decode()
+    assert (a_url("assessment", assessment) in overview) == (role in {
+        "source_member", "contributor", "publisher"})  # not shared in this test
+    # Uptake of a standard published by Other Org, closed to its members by default.
+    response = client.get(reverse("standards:uptake", args=[assessment.standard_id]))
+    assert response.status_code == (200 if role == "moderator" else 404)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "unverified"])
+def test_signed_out_and_unverified_get_no_practice_page(client_for, world, assessment, role):
+    client = client_for(role)
+    for url in (reverse("standards:overview"), a_url("sharing", assessment),
+                reverse("standards:uptake", args=[assessment.standard_id])):
+        response = client.get(url)
+        assert response.status_code in (200, 302)
+        assert "Source Org" not in response.content.decode()

@@ -13,12 +13,16 @@ comparing clauses reveals nothing either.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from portal.core.organisations.models import OrganisationKind, SizeBand
 from portal.features.standards.models import Answer, Assessment, ClauseAnswer
 
 MIN_GROUP = 5
+# Figures are cached under a key that changes with any answer or opt-in (both touch the
+# assessment's updated_at); an organisation changing its type or size band shows after this.
+CACHE_SECONDS = 600
 UNANSWERED = ""
 STATUSES = [value for value, _ in Answer.choices] + [UNANSWERED]
 STATUS_LABELS = dict(Answer.choices) | {UNANSWERED: "Not yet answered"}
@@ -63,9 +67,21 @@ def _group_labels():
 
 
 def figures(standard) -> tuple[int, bool, list[Breakdown]]:
-    """(organisations counted, whether the overall figures may be shown, breakdowns).
+    """(organisations counted, whether the overall figures may be shown, breakdowns)."""
+    stamp = Assessment.objects.filter(standard=standard, aggregate=True).aggregate(
+        n=Count("pk"), last=Max("updated_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"standards:uptake:{standard.pk}:{stamp['n']}:{last}"
+    result = cache.get(key)
+    if result is None:
+        result = compute(standard)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
 
-    Two aggregate queries, whatever the number of organisations and clauses."""
+
+def compute(standard) -> tuple[int, bool, list[Breakdown]]:
+    """The figures, in two aggregate queries whatever the number of organisations and
+    clauses."""
     counted = Assessment.objects.filter(standard=standard, aggregate=True,
                                         organisation__status="approved")
     orgs = list(counted.values("organisation__kind", "organisation__size_band")

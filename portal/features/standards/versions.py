@@ -122,7 +122,8 @@ def carry_over(page, version: StandardVersion) -> int:
             ClauseAnswer(assessment_id=a, clause=clauses[k], flag="new")
             for a in assessments for k in added
             if k in clauses and (a, clauses[k].pk) not in existing])
-        Assessment.objects.filter(pk__in=assessments).update(version=version)
+        Assessment.objects.filter(pk__in=assessments).update(version=version,
+                                                             updated_at=timezone.now())
         AssessmentEvent.objects.bulk_create([
             AssessmentEvent(assessment_id=a, change={
                 "event": "version", "from": old_version.label, "to": version.label,

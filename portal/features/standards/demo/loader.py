@@ -113,7 +113,7 @@ class StandardsDemo:
                 status=LETTERS[letter], owner=owner if letter in "pn" else None,
                 evidence="" if letter in "-a" else "Recorded in our compliance folder.")
         item.aggregate = spec.get("aggregate", False)
-        item.save(update_fields=["aggregate"])
+        item.save(update_fields=["aggregate", "updated_at"])
         self.created["assessments"] += 1
 
     def share(self, page, spec):

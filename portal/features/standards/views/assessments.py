@@ -143,7 +143,7 @@ def sharing(request, standard_id, org_slug):
             aggregate_form = AggregateForm(request.POST, prefix="agg")
             if aggregate_form.is_valid():
                 item.aggregate = aggregate_form.cleaned_data["aggregate"]
-                item.save(update_fields=["aggregate"])
+                item.save(update_fields=["aggregate", "updated_at"])
                 AssessmentEvent.objects.create(assessment=item, user=request.user, change={
                     "event": "uptake " + ("opted in" if item.aggregate else "opted out")})
                 messages.success(request, "Your choice about uptake figures is saved.")
