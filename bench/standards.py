@@ -19,7 +19,9 @@ What it does, every run:
    linked to each clause (so every gap of the report lists items);
 3. signs in as a publisher of the standard's organisation, requests each page ``--warmup`` times
    (default 3), then ``--requests`` times (default 30), checking every answer is a 200 with the
-   expected content, and prints p50, p95 and max latency, queries per request and the machine.
+   expected content, and prints p50, p95 and max latency, the process's CPU time per request
+   (p50, p95: on a busy machine wall-clock time includes waiting for a CPU), queries per
+   request, and the machine and its load.
 
 Options: --clauses N, --organisations N, --requests N, --warmup N, --database-url URL,
 --json PATH (also write the results as JSON), --keep (keep the temporary directory).
@@ -157,18 +159,21 @@ def measure(client, path: str, expect: str, warmup: int, requests: int) -> dict:
         response = client.get(path)
         if response.status_code != 200 or expect not in response.content.decode():
             raise SetupError(f"{path} answered {response.status_code} without {expect!r}")
-    timings = []
+    timings, cpu = [], []
     queries = 0
     for _ in range(requests):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         queries = len(captured)
         if response.status_code != 200:
             raise SetupError(f"{path} answered {response.status_code}")
     timings.sort()
+    cpu.sort()
     return {"path": path, "p50_ms": round(percentile(timings, 50), 1),
+            "cpu_p50_ms": round(percentile(cpu, 50), 1), "cpu_p95_ms": round(percentile(cpu, 95), 1),
             "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(timings[-1], 1),
             "queries": queries, "bytes": len(response.content)}
 
@@ -224,13 +229,17 @@ def main(argv=None) -> int:
           f"organisations, {args.requests} requests each after {args.warmup} warm-up")
     print(f"PostgreSQL {redact(args.database_url)}; Python {platform.python_version()}, "
           f"Django {django.get_version()}; CPUs {cpu_description()}; load {loadavg}")
-    print(f"{'page':<46} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    # Wall-clock times include waiting for a CPU on a busy machine; the portal process's own
+    # CPU time per request (the database server's excluded) shows the cost on an idle core.
+    print(f"{'page':<46} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p50':>8} "
+          f"{'cpu p95':>8} {'queries':>8}")
     ok = True
     for row in results:
         met = row["p95_ms"] < TARGET_MS
         ok &= met
         print(f"{row['path']:<46} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8} "
-              f"{row['queries']:>8}  {'ok' if met else f'over {TARGET_MS} ms'}")
+              f"{row['cpu_p50_ms']:>8} {row['cpu_p95_ms']:>8} {row['queries']:>8}  "
+              f"{'ok' if met else f'over {TARGET_MS} ms'}")
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results, "target_ms": TARGET_MS}))
     return 0 if ok else 1

@@ -3,6 +3,7 @@ clauses they help meet. The CMS knows nothing of it; this module adds a tab to t
 editors when the app is ready, and the chooser lists only clauses of standards the editor
 may see (through the item policy)."""
 
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 
@@ -22,8 +23,10 @@ class ClauseLinkForm(WagtailAdminModelForm):
 
         standards = item_policy.visible(principal_for_user(self.for_user),
                                         StandardPage.objects.live())
+        # The clause already linked stays selectable, so the item can still be saved.
+        linked = Q(pk=self.instance.clause_id) if self.instance.clause_id else Q(pk__in=[])
         self.fields["clause"].queryset = (
-            Clause.objects.filter(current=True, standard__in=standards.values("pk"))
+            Clause.objects.filter(Q(current=True, standard__in=standards.values("pk")) | linked)
             .select_related("standard").order_by("standard__title", "position"))
 
 

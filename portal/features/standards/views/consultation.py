@@ -25,13 +25,15 @@ from portal.features.standards.views.lookups import (
 )
 
 
-def _consultation(request, standard_id):
-    """The standard's consultation on its current version: opened on first visit while the
-    standard is out for consultation; otherwise the latest one held, if any."""
+def _consultation(request, standard_id, create=False):
+    """The standard's consultation on its current version while it is out for consultation
+    (recorded with its first comment or its closing: ``create``); otherwise the latest one
+    held, if any."""
     standard = visible_standard(request, standard_id)
     if standard.status == StandardStatus.CONSULTATION:
-        consultation, _ = Consultation.objects.get_or_create(
-            standard=standard, version_label=standard.version)
+        lookup = {"standard": standard, "version_label": standard.version}
+        consultation = (Consultation.objects.get_or_create(**lookup)[0] if create else
+                        Consultation.objects.filter(**lookup).first() or Consultation(**lookup))
     else:
         consultation = standard.consultations.order_by("-opened_at").first()
         if consultation is None:
@@ -57,7 +59,7 @@ def _comment_form(request, standard, data=None):
 
 @require_http_methods(["GET", "POST"])
 def consultation(request, standard_id):
-    standard, item = _consultation(request, standard_id)
+    standard, item = _consultation(request, standard_id, create=request.method == "POST")
     open_now = is_open(standard, item)
     may_comment = open_now and principal_for(request).is_community_member
     form = _comment_form(request, standard) if may_comment else None
@@ -81,7 +83,8 @@ def consultation(request, standard_id):
 
 def _grouped(standard, item):
     """Comments per clause, in the standard's order, the standard as a whole first."""
-    comments = list(item.comments.select_related("author", "organisation", "clause"))
+    comments = list(item.comments.select_related("author", "organisation", "clause")
+                    ) if item.pk else []
     groups = [("The standard as a whole", None, [c for c in comments if c.clause_id is None])]
     for clause in standard.practice_clauses.all():
         mine = [c for c in comments if c.clause_id == clause.pk]
@@ -152,7 +155,7 @@ def hide(request, comment_id):
 @verified_email_required
 @require_POST
 def close(request, standard_id):
-    standard, item = _consultation(request, standard_id)
+    standard, item = _consultation(request, standard_id, create=True)
     if not _is_publisher(request, standard):
         raise Http404(NOT_HERE)
     if item.is_open:
