@@ -173,7 +173,8 @@ def measure(client, path: str, expect: str, warmup: int, requests: int) -> dict:
     timings.sort()
     cpu.sort()
     return {"path": path, "p50_ms": round(percentile(timings, 50), 1),
-            "cpu_p50_ms": round(percentile(cpu, 50), 1), "cpu_p95_ms": round(percentile(cpu, 95), 1),
+            "cpu_p50_ms": round(percentile(cpu, 50), 1),
+            "cpu_p95_ms": round(percentile(cpu, 95), 1),
             "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(timings[-1], 1),
             "queries": queries, "bytes": len(response.content)}
 
