@@ -224,6 +224,8 @@ def test_share_and_withdraw(client, world, assessment):
     assert not assessment_policy.can_view(reader, assessment)
     events = [e.change.get("event") for e in assessment.events.all()]
     assert "shared" in events and "share withdrawn" in events
+    body = client.get(a_url("history", assessment)).content.decode()
+    assert "event: share withdrawn" in body and "with: Recipient Org" in body
 
 
 def test_restricted_ids_answer_like_missing_ones_on_every_route(client, world, assessment):

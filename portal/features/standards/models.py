@@ -186,6 +186,12 @@ class AssessmentEvent(models.Model):
     def __str__(self):
         return f"{self.assessment} at {self.at:%Y-%m-%d %H:%M}"
 
+    def lines(self) -> list[str]:
+        """The change in words, one line per field or detail."""
+        return [f"{key}: {value[0] or '—'} → {value[1] or '—'}"
+                if isinstance(value, list) and len(value) == 2 else f"{key}: {value}"
+                for key, value in self.change.items()]
+
 
 class ClauseLink(models.Model):
     """An item (guidance, case study, scenario) that helps meet a clause. Part of the item's
