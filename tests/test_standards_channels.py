@@ -76,6 +76,25 @@ def test_item_editor_has_the_clause_chooser(client, world, secrets):
     assert "Matrix strict draft" in body  # their own organisation's draft
 
 
+def test_an_editor_links_an_item_to_a_clause_in_the_item_editor(client, world, secrets):
+    from cms.models import GuidancePage, OrganisationPage
+    from tests.test_admin import _guidance_form
+
+    item, _ = secrets
+    clause = clauses(item.standard)[2]
+    parent = OrganisationPage.objects.get(organisation=world.orgs["source"])
+    data = _guidance_form("Linked guidance", clause_links={
+        "TOTAL_FORMS": 1, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000,
+        "0": {"clause": clause.pk, "primary": "on", "id": "", "DELETE": ""}})
+    data["action-publish"] = "Publish"
+    client.force_login(world.users["publisher"])
+    response = client.post(reverse("wagtailadmin_pages:add",
+                                   args=["cms", "guidancepage", parent.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = GuidancePage.objects.get(title="Linked guidance")
+    assert page.live and [link.clause for link in page.clause_links.all()] == [clause]
+
+
 def test_no_admin_registry_shows_assessments_or_comments():
     from portal.features.standards import models
 
