@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "portal.core.notifications",
     "portal.features.digests",
     "portal.features.training",
+    "portal.features.standards",
     "cms",
     "search",
     "wagtail.contrib.forms",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("portal.features.digests.urls")),
     path("", include("portal.features.training.urls")),
+    path("", include("portal.features.standards.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),
     path("feeds/latest/", LatestClearItemsFeed(), name="feed-latest"),
 ]

@@ -85,6 +85,8 @@ def _guidance_form(title, tlp="green", **extra):
         "body": streamfield([("paragraph", rich_text("<p>Text.</p>"))]),
         "tlp": tlp, "attachments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0,
                                     "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+        "clause_links": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0,
+                         "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
         **extra,
     })
 

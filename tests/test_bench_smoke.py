@@ -51,3 +51,27 @@ def test_every_benchmark_runs_at_its_tiny_size():
         if missing:
             failures.append(f"{module} printed no figures matching {missing}:\n{out[-3000:]}")
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.bench
+def test_the_standards_benchmark_runs_at_its_tiny_size():
+    """bench.standards measures PostgreSQL only; it runs where PostgreSQL is configured."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tests.conftest import skip_or_fail
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        skip_or_fail("bench.standards needs PostgreSQL (set DATABASE_URL)")
+    parts = urlsplit(url)
+    bench_url = urlunsplit((parts.scheme, parts.netloc, "/portal_bench_standards_smoke", "", ""))
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.standards", "--tiny", "--database-url", bench_url],
+        cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600,
+        check=False)
+    assert process.returncode == 0, f"{process.stdout[-2000:]}\n{process.stderr[-3000:]}"
+    assert re.search(r"^Standards pages: 5 clauses, 12 assessed organisations",
+                     process.stdout, re.MULTILINE), process.stdout[-2000:]
+    assert re.search(r"^uptake figures computed without the cache", process.stdout,
+                     re.MULTILINE), process.stdout[-2000:]

@@ -23,6 +23,7 @@ from wagtail.search import index
 from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from cms.editor_links import references_in_page, references_in_values, refused_references
+from cms.sections import page_sections
 from portal.core import access
 from portal.core.pagecache import mark_shared
 from portal.core.tlp import TLP
@@ -291,6 +292,11 @@ class StandardPage(ItemPage):
 
     class Meta:
         verbose_name = "shared standard"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_sections"] = page_sections(request, self)
+        return context
 
 
 class Difficulty(models.TextChoices):

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from cms.listing import paginate, visible_items_for
 from cms.models.items import ITEM_TYPES, SharedContentPage
 from cms.models.snippets import Audience, Topic
+from cms.sections import page_sections
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
@@ -143,6 +144,7 @@ class OrganisationPage(SharedContentPage, Page):
             context["pending_request"] = self.organisation.join_requests.filter(
                 user=request.user, status="pending"
             ).exists()
+        context["page_sections"] = page_sections(request, self)
         return context
 
 

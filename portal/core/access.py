@@ -191,6 +191,43 @@ def event_registration_rule(principal: Principal) -> list[Grant]:
                                                                       Role.ADMIN))]
 
 
+# Standards in practice. Roles and capabilities as in ``organisations.Role``/``Capability``.
+def assessment_rule(principal: Principal) -> list[Grant]:
+    """A self-assessment: members of the assessing organisation, and members of the
+    organisations it is shared with (read-only, see :func:`assessment_editor_rule`)."""
+    if not principal.verified or principal.user_id is None:
+        return []
+    orgs = principal.organisation_ids
+    return [Grant(None, "organisation", orgs), Grant(None, "shared_with", orgs)]
+
+
+def assessment_editor_rule(principal: Principal) -> list[Grant]:
+    """Who edits a self-assessment: its organisation's admins, publishers and assessors."""
+    return [Grant(None, "organisation",
+                  principal.organisations_where("admin", "publisher", "assessor"))]
+
+
+def mentoring_rule(principal: Principal) -> list[Grant]:
+    """A mentoring pair: members of the mentoring and of the mentored organisation."""
+    if not principal.verified or principal.user_id is None:
+        return []
+    orgs = principal.organisation_ids
+    return [Grant(None, "mentor", orgs), Grant(None, "mentee", orgs)]
+
+
+UPTAKE_FOR_COMMUNITY = 1  # standards.UptakeAudience.COMMUNITY
+
+
+def uptake_rule(principal: Principal) -> list[Grant]:
+    """A standard's anonymised uptake figures: the publishing organisation's publishers and
+    admins, and the community when the publisher opens them (the standard's own label still
+    applies on top)."""
+    result = [Grant(None, "organisation", principal.organisations_where("admin", "publisher"))]
+    if principal.is_community_member:
+        result.append(Grant(None, "audience", frozenset({UPTAKE_FOR_COMMUNITY})))
+    return result
+
+
 class SharedItem(Protocol):
     """What the policy needs to know about one item (``cms.ItemPage`` provides it)."""
 
