@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "portal.core.organisations",
     "portal.core.notifications",
     "portal.features.digests",
+    "portal.features.reporting",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -213,7 +214,14 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
     "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
+    "reporting-deadlines": {"task": "reporting.check_deadlines",
+                            "schedule": crontab(minute=15)},
+    "reporting-purge": {"task": "reporting.purge",
+                        "schedule": crontab(hour=3, minute=40)},
 }
+# Confidential reporting: wrong receipt codes allowed per client and in total per hour.
+REPORTING_WRONG_CODES_PER_CLIENT = env_int("REPORTING_WRONG_CODES_PER_CLIENT", 10)
+REPORTING_WRONG_CODES_GLOBAL = env_int("REPORTING_WRONG_CODES_GLOBAL", 300)
 
 # Cache: Redis when available, so rate limits and sessions are shared between processes.
 if REDIS_URL:

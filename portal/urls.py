@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("portal.core.notifications.urls")),
     path("", include("search.urls")),
     path("", include("portal.features.digests.urls")),
+    path("", include("portal.features.reporting.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),
     path("feeds/latest/", LatestClearItemsFeed(), name="feed-latest"),
 ]

@@ -20,3 +20,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Each test run gets its own cache; Redis is exercised by the Celery tests instead.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Confidential reporting: Argon2id at libsodium's minimum cost, so tests stay quick.
+REPORTING_ARGON2 = {"opslimit": 1, "memlimit": 8192}
