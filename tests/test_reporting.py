@@ -27,7 +27,6 @@ from tests.reporting_world import (
     MARKERS,
     PASSPHRASE,
     build,
-    code_from,
     jpeg_with_exif,
     png_with_metadata,
     send_report,
