@@ -57,11 +57,6 @@ def _client_bucket(request) -> str:
 GLOBAL_BUCKET = "reporting:wrong-code:all"
 
 
-def _limits():
-    return (getattr(settings, "REPORTING_WRONG_CODES_PER_CLIENT", 10),
-            getattr(settings, "REPORTING_WRONG_CODES_GLOBAL", 300))
-
-
 def _count(key):
     cache.add(key, 0, WINDOW)
     try:
@@ -75,7 +70,8 @@ def open_with_code(request, typed: str) -> tuple[Report, bytes] | None:
 
     Raises ``TooManyAttempts`` once this client or everyone together has given too many wrong
     codes in the window; no code is checked then, not even a right one."""
-    per_client, overall = _limits()
+    per_client = settings.REPORTING_WRONG_CODES_PER_CLIENT
+    overall = settings.REPORTING_WRONG_CODES_GLOBAL
     bucket = _client_bucket(request)
     if (cache.get(bucket, 0) >= per_client) or (cache.get(GLOBAL_BUCKET, 0) >= overall):
         raise TooManyAttempts

@@ -57,16 +57,10 @@ from portal.features.reporting.statistics import yearly
 NOT_FOUND = "There is nothing at this address, or you may not see it."
 
 
-def confidential(view):
-    """No caching anywhere, and no referrer leaves these pages."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return never_cache(wrapped)
+# No browser, proxy or full-page cache keeps these pages. (The site's Referrer-Policy,
+# same-origin, already keeps addresses from leaving; no-referrer would make browsers send
+# "Origin: null" with forms, which CSRF protection rightly refuses.)
+confidential = never_cache
 
 
 def _active_channel(org_slug, kind):

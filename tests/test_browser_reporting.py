@@ -1,0 +1,90 @@
+"""The anonymous reporter's journey in a real browser at 390 px, from the report to the
+handler's reply and an answer, with axe-core on every page of it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.features.reporting import handling, keys
+from portal.features.reporting.models import Channel, ChannelKind, Report
+from tests.reporting_world import make_handler
+from tests.test_browser import (  # noqa: F401 - fixtures
+    AXE,
+    allow_sync_orm_beside_playwright,
+    browser,
+    describe,
+    live_world,
+    url,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def narrow_page(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def assert_accessible(page, name):
+    page.add_script_tag(path=AXE)
+    results = page.evaluate("axe.run()")
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core found on {name}:\n{describe(serious)}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} scrolls sideways at 390 px ({width} px)"
+
+
+def test_anonymous_report_to_reply_and_answer(narrow_page, live_server, live_world):  # noqa: F811
+    page = narrow_page
+    organisation = live_world.orgs["source"]
+    channel = Channel.objects.create(organisation=organisation, kind=ChannelKind.INTERNAL)
+    keys.turn_on(channel)
+    handler = make_handler("handler@source.test", organisation)
+
+    page.goto(url(live_server, "/reporting/"))
+    assert_accessible(page, "channel list")
+    page.get_by_role("link", name="Source Org").click()
+    expect(page.get_by_role("heading", name="No retaliation")).to_be_visible()
+    assert_accessible(page, "channel page")
+    page.get_by_role("link", name="Make a report").click()
+    assert_accessible(page, "report form")
+
+    # Sending without the required fields explains what is missing.
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert_accessible(page, "report form with errors")
+
+    page.get_by_label("What is it about?").select_option(index=1)
+    page.get_by_label("What happened?").fill("Test results were shared outside the firm.")
+    page.get_by_label("When did it happen?").fill("Last month")
+    page.get_by_label("Yes, stay anonymous").check()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", name="Your report was received")).to_be_visible()
+    code = page.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"(\d{4} ){4}\d{4}", code), code
+    assert_accessible(page, "receipt")
+
+    report = Report.objects.get()
+    handling.reply(report, handler, "Thank you. Which team was it?", is_feedback=False)
+
+    page.goto(url(live_server, "/reporting/follow-up/"))
+    assert_accessible(page, "follow-up")
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_role("button", name="Open my report").click()
+    expect(page.get_by_text("Thank you. Which team was it?")).to_be_visible()
+    assert_accessible(page, "conversation")
+    page.get_by_label("Your message").fill("The red team.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Your message was sent to the case handlers.")).to_be_visible()
+    expect(page.get_by_text("The red team.")).to_be_visible()
+    assert report.messages.count() == 2
+
+    page.goto(url(live_server, "/reporting/follow-up/"))
+    page.get_by_label("Receipt code").fill("0000 0000 0000 0000 0000")
+    page.get_by_role("button", name="Open my report").click()
+    expect(page.get_by_role("alert")).to_contain_text("does not open a report")
+    assert_accessible(page, "wrong code")
