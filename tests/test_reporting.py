@@ -27,6 +27,7 @@ from tests.reporting_world import (
     MARKERS,
     PASSPHRASE,
     build,
+    code_from,
     jpeg_with_exif,
     png_with_metadata,
     send_report,
@@ -427,3 +428,38 @@ def test_fuzzed_handler_and_admin_forms_never_500(rw, action, status, outcome, a
                                                     "handler": text}),
     ]:
         assert admin.post(url, data).status_code in (200, 302, 400, 404)
+
+
+def test_a_moderator_names_a_reporting_body_that_takes_reports_about_anyone(world):
+    from portal.core.organisations.models import Role
+    from tests.reporting_world import with_mfa
+    from tests.world import make_user
+
+    body = world.orgs["other"]
+    moderator = Client()
+    moderator.force_login(world.users["moderator"])
+    url = reverse("reporting:bodies")
+    assert moderator.post(url, {"organisation": body.pk}).status_code == 302
+    channel = Channel.objects.get(organisation=body, kind="external")
+    assert not channel.active
+    # Not a moderator: the page is missing.
+    member = Client()
+    member.force_login(world.users["other_member"])
+    assert member.get(url).status_code == 404
+    admin = with_mfa(make_user("boss@other.test", org=body, role=Role.ADMIN))
+    client = Client()
+    client.force_login(admin)
+    manage = reverse("reporting:manage", args=[body.slug])
+    assert "recovery key" in client.post(manage, {"action": "turn_on", "kind": "external"}
+                                         ).content.decode()
+    channel.refresh_from_db()
+    assert channel.active
+    # A firm reports its own breach to the body (self-referral), naming itself.
+    response = send_report(Client(), channel, contact=False, extra={
+        "category": "Self-referral of a breach", "organisation": world.orgs["source"].pk})
+    assert response.status_code == 200 and code_from(response)
+    report = Report.objects.get(channel=channel)
+    assert report.category == "Self-referral of a breach"
+    # The admin, not a handler, sees counts and no content.
+    page = client.get(manage).content.decode()
+    assert "Open: 1 (new: 1)" in page and MARKERS["what"] not in page
