@@ -114,7 +114,8 @@ def follow_up(request):
     replying = "text" in request.POST
     form = (ReporterReplyForm if replying else CodeForm)(request.POST, request.FILES or None)
     if not form.is_valid() and "code" in form.errors:
-        return render(request, "reporting/follow_up.html", {"form": form}, status=400)
+        return render(request, "reporting/follow_up.html", {"form": CodeForm(request.POST)},
+                      status=400)
     try:
         opened = submission.open_with_code(request, form.data.get("code", ""))
     except submission.TooManyAttempts:
