@@ -88,3 +88,42 @@ def test_anonymous_report_to_reply_and_answer(narrow_page, live_server, live_wor
     page.get_by_role("button", name="Open my report").click()
     expect(page.get_by_role("alert")).to_contain_text("does not open a report")
     assert_accessible(page, "wrong code")
+
+
+def test_the_handlers_inbox_and_case_page_are_accessible(narrow_page, live_server,  # noqa: F811
+                                                         live_world):
+    from django.conf import settings
+    from django.test import Client
+
+    from portal.features.reporting import submission
+    from tests.reporting_world import PASSPHRASE
+
+    page = narrow_page
+    organisation = live_world.orgs["source"]
+    channel = Channel.objects.create(organisation=organisation, kind=ChannelKind.INTERNAL)
+    recovery = keys.turn_on(channel)
+    handler = make_handler("handler@source.test", organisation)
+    from portal.features.reporting.crypto import unwrap_with_recovery_key
+
+    keys.grant(channel, unwrap_with_recovery_key(recovery, channel.recovery_wrap), handler)
+    report, _ = submission.submit(channel, {"category": channel.category_list[0],
+                                            "what_happened": "Keys were left on a desk.",
+                                            "when": "Monday"}, [])
+    # Signed in with the second factor already passed: the session of a signed-in client.
+    client = Client()
+    client.force_login(handler)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+    page.goto(url(live_server, "/reporting/inbox/"))
+    assert_accessible(page, "locked inbox")
+    page.get_by_label("Passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("button", name="Lock")).to_be_visible()
+    assert_accessible(page, "unlocked inbox")
+    page.get_by_role("link", name=f"Case {report.pk}").click()
+    expect(page.get_by_text("Keys were left on a desk.")).to_be_visible()
+    assert_accessible(page, "case page")
+    page.get_by_label("Message to the reporter").fill("We have received your report.")
+    page.get_by_role("button", name="Send to the reporter").click()
+    expect(page.get_by_text("We have received your report.")).to_be_visible()
