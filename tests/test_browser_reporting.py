@@ -90,8 +90,8 @@ def test_anonymous_report_to_reply_and_answer(narrow_page, live_server, live_wor
     assert_accessible(page, "wrong code")
 
 
-def test_the_handlers_inbox_and_case_page_are_accessible(narrow_page, live_server,  # noqa: F811
-                                                         live_world):
+def test_the_handlers_inbox_and_case_page_are_accessible(
+        narrow_page, live_server, live_world):  # noqa: F811
     from django.conf import settings
     from django.test import Client
 
