@@ -6,6 +6,7 @@ Run from the project root::
     .venv/bin/python -m bench.digests --subscribers 2000 --database sqlite
     .venv/bin/python -m bench.digests --subscribers 10000 --items 200 --profile
     .venv/bin/python -m bench.digests --database sqlite --tiny   # a smoke run, seconds
+    .venv/bin/python -m bench.digests --drops 0 5 20            # other fault runs
 
 What it does, in one process and a throwaway environment:
 
@@ -19,7 +20,8 @@ What it does, in one process and a throwaway environment:
    portal's settings variables in your shell are ignored;
 2. a real SMTP server: aiosmtpd's ``Controller`` on 127.0.0.1 and a free port, in a child
    process (so it has its own interpreter and GIL, as a real mail relay would), with a handler
-   that only counts messages and bytes;
+   that only counts messages and bytes, and that can drop the connection instead of accepting
+   a message, with a given probability (seeded);
 3. preparation (timed separately, not part of the measurements): ``migrate``; ``manage.py
    make_synthetic_library --organisations 7 --people 1`` for the site tree, topics and 7
    approved organisations; N subscribers, bulk-created: users with an unusable password, a
@@ -37,12 +39,13 @@ What it does, in one process and a throwaway environment:
    (``CaptureQueriesContext``), which also warms the template and content-type caches;
 5. measurement A, the digest run as a worker does it, without a broker:
    ``runs.get_or_start_run("daily", now)``, ``runs.fan_out(run)`` and
-   ``sending.deliver_chunk(run.pk, chunk)`` for every chunk, sequentially. Timing wrappers are
-   put around the public functions ``sending.build_chunk``, ``sending.render_message``,
-   ``sending.claim_deliveries``, ``sending.record_outcome``, ``sending.unsubscribe_keys`` and
-   ``EmailMessage.send`` (no code of the portal is changed), and a
-   ``connection.execute_wrapper`` counts queries. The rendered messages (subject, bodies,
-   recipient, headers) are captured outside the timed wrappers;
+   ``sending.deliver_chunk(run.pk, chunk)`` for every chunk, sequentially, as one worker
+   would (deliveries a chunk released are sent again when due, as the worker's follow-up
+   tasks with an ETA would be; see ``send_run``). Timing wrappers are put around the public
+   functions ``sending.build_chunk``, ``sending.render_message``, ``sending.claim_deliveries``,
+   ``sending.record_outcome``, ``sending.unsubscribe_keys`` and ``EmailMessage.send`` (no code
+   of the portal is changed), and a ``connection.execute_wrapper`` counts queries. The rendered
+   messages (subject, bodies, recipient, headers) are captured outside the timed wrappers;
 6. measurement B, the baseline: the same messages (same recipients, subjects, text and HTML
    bodies and List-Unsubscribe headers) sent with plain Django mail: per batch of CHUNK_SIZE
    messages, ``EmailMultiAlternatives`` objects are built from the captured strings and sent
@@ -50,7 +53,13 @@ What it does, in one process and a throwaway environment:
 7. with ``--profile``, or automatically when A/B is above the target: the first chunk's
    deliveries are put back to pending and sent again under cProfile; the top entries by
    cumulative time, by own time, and the portal's own functions (portal/, cms/, search/) by
-   cumulative time are printed (these extra messages are not counted in A or B).
+   cumulative time are printed (these extra messages are not counted in A or B);
+8. fault runs F, for each of ``--drops`` (default 0, 1 and 10 %): the daily run is deleted
+   and run again from scratch as in A but without the timing wrappers, while the SMTP server
+   drops that share of messages (the client sees the connection close, nothing accepted).
+   The portal's retry settings are its defaults (DIGEST_SEND_TRIES, DIGEST_SEND_PAUSE_MS,
+   DIGEST_RETRY_BACKOFF...): a delivery released after all its tries waits its real backoff
+   (30 s), and the run's wall time includes waiting for the last of them.
 
 It prints the machine (CPUs, load average at start, before A and before B, Python, Django,
 Wagtail, aiosmtpd, the database and its durability settings), the preparation times, a table
@@ -58,7 +67,10 @@ for A and B (wall time, messages sent, messages and bytes the SMTP server receiv
 CPU seconds of this process and of the SMTP server process), A's split with wall and CPU
 seconds (fan-out, building, rendering, SMTP, the claim/record UPDATEs, unsubscribe keys, the
 rest), per-chunk times, the queries of build_chunk for the first chunk and the statements per
-deliver_chunk, and the target: A within 3x of B's wall time, PASS or FAIL.
+deliver_chunk, and the target: A within 3x of B's wall time, PASS or FAIL; then the F table
+(per drop rate: wall time and its ratio to the 0% run, messages sent and accepted, drops,
+deliveries released to a later attempt, seconds spent only waiting for them, failures) with
+the targets: 1% drops within 1.2x and 10% within 2x of the 0% run, PASS or FAIL.
 
 Options (all optional):
 
@@ -69,13 +81,17 @@ Options (all optional):
                          postgres://postgres@127.0.0.1:5432/portal_bench_digests; loopback only)
     --profile            always profile one chunk (otherwise only when A/B is above 3x)
     --profile-top N      rows of each profile listing (default 10)
-    --seed N             seed for the synthetic data (default 20250601)
-    --tiny               a smoke run: 120 subscribers and 10 items (overrides both)
+    --seed N             seed for the synthetic data and the drops (default 20250601)
+    --tiny               a smoke run: 120 subscribers, 10 items, no fault runs
+    --drops P [P ...]    fault runs with P % of messages dropped (default 0 1 10; 0 is
+                         always run first, as their reference; none: no fault runs)
     --keep               keep the temporary directory and the PostgreSQL database
 
 The target is for reading, not for the exit status: 0 when everything ran and the message
 counts agree (A's sent deliveries, the SMTP server's count for A, B's sent count and the
-server's count for B), 1 when they disagree or a measurement failed, 2 when the set-up failed
+server's count for B; for each F run its sent count, its Delivery rows sent and the server's
+count, with nothing left open), 1 when they disagree or a measurement failed, 2 when the set-up
+failed
 (for example PostgreSQL is unreachable).
 """
 
@@ -121,6 +137,8 @@ from bench.common import (
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_digests"
 TARGET_RATIO = 3.0
+# Drop rate (%) -> the most wall time a run may take, against the same run without drops.
+FAULT_TARGETS = {1.0: 1.2, 10.0: 2.0}
 MAX_SUBSCRIBERS = 1_000_000
 MAX_ITEMS = 10_000
 BATCH = 1000
@@ -146,12 +164,20 @@ TLP_MIX = [("clear", 45), ("green", 37), ("amber", 12), ("amber_strict", 3), ("r
 
 
 class CountingHandler:
-    """An aiosmtpd handler that stores nothing: it counts messages, recipients and bytes."""
+    """An aiosmtpd handler that stores nothing: it counts messages, recipients and bytes, and
+    drops the connection instead of accepting a message with probability ``drop_rate``."""
 
-    def __init__(self, messages, recipients, size):
+    def __init__(self, messages, recipients, size, drop_rate, drops, seed):
         self.messages, self.recipients, self.size = messages, recipients, size
+        self.drop_rate, self.drops = drop_rate, drops
+        self.random = random.Random(seed)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.random.random() < self.drop_rate.value:
+            with self.drops.get_lock():
+                self.drops.value += 1
+            server.transport.close()  # the client sees the connection go, nothing accepted
+            return "421 4.4.2 Connection dropped"
         content = envelope.original_content or envelope.content or b""
         with self.messages.get_lock():
             self.messages.value += 1
@@ -160,12 +186,14 @@ class CountingHandler:
         return "250 Message accepted for delivery"
 
 
-def smtp_server_main(port, messages, recipients, size, ready, stop) -> None:
+def smtp_server_main(port, messages, recipients, size, drop_rate, drops, seed, ready,
+                     stop) -> None:
     """The child process: an aiosmtpd Controller until ``stop`` is set."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     from aiosmtpd.controller import Controller
 
-    controller = Controller(CountingHandler(messages, recipients, size), hostname=HOST,
+    handler = CountingHandler(messages, recipients, size, drop_rate, drops, seed)
+    controller = Controller(handler, hostname=HOST,
                             port=port, ready_timeout=10)
     controller.start()
     ready.set()
@@ -178,13 +206,16 @@ def smtp_server_main(port, messages, recipients, size, ready, stop) -> None:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 in a child process, with shared counters."""
 
-    def __init__(self):
+    def __init__(self, seed=SEED):
         import multiprocessing
 
+        self.seed = seed
         self.mp = multiprocessing.get_context("spawn")
         self.messages = self.mp.Value("q", 0)
         self.recipients = self.mp.Value("q", 0)
         self.size = self.mp.Value("q", 0)
+        self.drop_rate = self.mp.Value("d", 0.0)  # read by the server for every message
+        self.drops = self.mp.Value("q", 0)
         self.process = None
         self.stop_event = None
         self.port = None
@@ -195,13 +226,20 @@ class SmtpServer:
             ready, self.stop_event = self.mp.Event(), self.mp.Event()
             self.process = self.mp.Process(
                 target=smtp_server_main, name="bench-smtp", daemon=True,
-                args=(self.port, self.messages, self.recipients, self.size, ready,
-                      self.stop_event))
+                args=(self.port, self.messages, self.recipients, self.size, self.drop_rate,
+                      self.drops, self.seed, ready, self.stop_event))
             self.process.start()
             if ready.wait(20) and self.process.is_alive():
                 return
             self.stop()
         raise SetupError("the aiosmtpd server did not start")
+
+    def set_drop_rate(self, rate: float) -> None:
+        self.drop_rate.value = rate
+
+    def dropped(self) -> int:
+        with self.drops.get_lock():
+            return self.drops.value
 
     def counts(self) -> tuple[int, int, int]:
         with self.messages.get_lock():
@@ -310,6 +348,51 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def send_run(run, chunks, label, chunk_seconds=None) -> dict:
+    """Send a run as one worker would: every chunk in turn (``send_digest_chunk`` without the
+    broker), and the deliveries a chunk released as soon as they are due, as the worker runs
+    its follow-up tasks when their time comes (waiting for them at the end). Returns the summed
+    outcomes and ``waited_s``, the time spent waiting for retries with nothing else to do."""
+    from django.utils import timezone
+
+    from portal.features.digests import sending
+
+    totals = defaultdict(int)
+    waited = 0.0
+    follow_ups = []  # (when, user ids)
+
+    def send(user_ids):
+        started = time.perf_counter()
+        outcome = sending.deliver_chunk(run.pk, user_ids)
+        if chunk_seconds is not None:
+            chunk_seconds.append(time.perf_counter() - started)
+        for key, value in outcome.counts.items():
+            totals[key] += value
+        if outcome.retry_ids:
+            follow_ups.append((outcome.retry_at, outcome.retry_ids))
+
+    def send_due():
+        due = [f for f in follow_ups if f[0] <= timezone.now()]
+        for follow_up in sorted(due, key=lambda f: f[0]):
+            follow_ups.remove(follow_up)
+            send(follow_up[1])
+
+    for index, chunk in enumerate(chunks):
+        send(chunk)
+        send_due()
+        if (index + 1) % 10 == 0:
+            log(f"  {label}: {index + 1}/{len(chunks)} chunks, {totals['sent']:,.0f} sent")
+    while follow_ups:
+        wait = (min(f[0] for f in follow_ups) - timezone.now()).total_seconds()
+        if wait > 0:
+            log(f"  {label}: waiting {wait:.1f} s for {sum(len(f[1]) for f in follow_ups)}"
+                " released deliveries")
+            time.sleep(wait)
+            waited += wait
+        send_due()
+    return {**totals, "waited_s": waited}
+
+
 # --- the benchmark ---------------------------------------------------------------------------
 
 
@@ -336,6 +419,7 @@ class Bench:
         self.result["ratio"] = ratio
         if self.args.profile or ratio > TARGET_RATIO:
             self.profile_chunk()
+        self.result["faults"] = [self.measure_faults(percent) for percent in self.args.drops]
         return self.result
 
     # -- preparation -----------------------------------------------------------------------
@@ -578,14 +662,8 @@ class Bench:
             chunks = runs.fan_out(run)
             fan_out_s = time.perf_counter() - started
             fan_out_queries = counter.count
-            for index, chunk in enumerate(chunks):
-                chunk_started = time.perf_counter()
-                counts = sending.deliver_chunk(run.pk, chunk)
-                chunk_seconds.append(time.perf_counter() - chunk_started)
-                for key, value in counts.items():
-                    totals[key] += value
-                if (index + 1) % 10 == 0:
-                    log(f"  A: {index + 1}/{len(chunks)} chunks, {totals['sent']:,} sent")
+            totals.update(send_run(run, chunks, "A", chunk_seconds))
+            totals.pop("waited_s")
             wall = time.perf_counter() - started
             cpu = time.process_time() - cpu_started
         after = self.smtp.counts()
@@ -604,6 +682,36 @@ class Bench:
             "seconds": dict(timers.seconds), "cpu": dict(timers.cpu), "calls": dict(timers.calls),
             "queries": counter.count, "fan_out_queries": fan_out_queries,
             "chunk_s": chunk_seconds,
+        }
+
+    # -- F: the same run again, with the server dropping connections ---------------------------
+    def measure_faults(self, percent: float) -> dict:
+        """The run again from scratch (its deliveries deleted) while the SMTP server drops
+        ``percent`` % of the connections at random, without timing wrappers."""
+        from portal.features.digests import runs
+        from portal.features.digests.models import Delivery, DeliveryStatus, DigestRun
+
+        DigestRun.objects.filter(frequency="daily").delete()
+        self.smtp.set_drop_rate(percent / 100)
+        before, drops_before = self.smtp.counts(), self.smtp.dropped()
+        log(f"F: the digest run with {percent:g}% of messages dropped")
+        try:
+            started = time.perf_counter()
+            run, _ = runs.get_or_start_run("daily", self.now)
+            totals = send_run(run, runs.fan_out(run), f"F {percent:g}%")
+            wall = time.perf_counter() - started
+        finally:
+            self.smtp.set_drop_rate(0.0)
+        deliveries = Delivery.objects.filter(run=run)
+        return {
+            "percent": percent, "wall_s": wall, "waited_s": totals["waited_s"],
+            "sent": int(totals["sent"]), "released": int(totals["retrying"]),
+            "sent_rows": deliveries.filter(status=DeliveryStatus.SENT).count(),
+            "failed_rows": deliveries.filter(status=DeliveryStatus.FAILED).count(),
+            "open_rows": deliveries.exclude(status__in=[
+                DeliveryStatus.SENT, DeliveryStatus.EMPTY, DeliveryStatus.FAILED]).count(),
+            "server_messages": self.smtp.counts()[0] - before[0],
+            "drops": self.smtp.dropped() - drops_before,
         }
 
     # -- B: plain Django mail ------------------------------------------------------------------
@@ -655,7 +763,7 @@ class Bench:
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
-        counts = deliver_chunk(self.run_obj.pk, chunk)
+        counts = deliver_chunk(self.run_obj.pk, chunk).counts
         profiler.disable()
         wall = time.perf_counter() - started
         stats = pstats.Stats(profiler)
@@ -747,6 +855,9 @@ def report(result: dict, args: argparse.Namespace, where: str, loadavg: str) -> 
         + f" of {a['deliveries']:,} deliveries",
         "",
     ]
+    fault_lines, faults_agree = report_faults(result["faults"])
+    agree = agree and faults_agree
+    lines += fault_lines
     seconds, cpu, calls = a["seconds"], a["cpu"], a["calls"]
 
     def part(label, *names):
@@ -814,6 +925,32 @@ def report(result: dict, args: argparse.Namespace, where: str, loadavg: str) -> 
     return "\n".join(lines), agree
 
 
+def report_faults(faults: list[dict]) -> tuple[list[str], bool]:
+    """The runs with random drops, each against the run without (the first, 0%)."""
+    if not faults:
+        return [], True
+    base = faults[0]["wall_s"]
+    header = (f"{'F: drops':<10} {'wall s':>8} {'x 0%':>6} {'sent':>7} {'SMTP rcvd':>9}"
+              f" {'dropped':>8} {'released':>8} {'waited s':>8} {'failed':>6}  target")
+    lines = ["F: the same run from scratch while the server drops connections at random"
+             " (no timing wrappers); released: deliveries that failed all their tries and"
+             " waited for a later attempt", header, "-" * len(header)]
+    agree = True
+    for f in faults:
+        ratio = f["wall_s"] / base if base > 0 else float("inf")
+        limit = FAULT_TARGETS.get(f["percent"])
+        target = "" if limit is None else (
+            f"within {limit:g}x: {'PASS' if ratio <= limit else 'FAIL'}")
+        lines.append(f"{f['percent']:>9g}% {f['wall_s']:>8.2f} {ratio:>5.2f}x {f['sent']:>7,}"
+                     f" {f['server_messages']:>9,} {f['drops']:>8,} {f['released']:>8,}"
+                     f" {f['waited_s']:>8.1f} {f['failed_rows']:>6,}  {target}")
+        agree = agree and f["sent"] == f["sent_rows"] == f["server_messages"] \
+            and f["open_rows"] == 0
+    lines += [f"F counts: {'agree' if agree else 'DISAGREE'} (each run: sent = Delivery rows"
+              " sent = messages the server accepted, nothing left open)", ""]
+    return lines, agree
+
+
 # --- main ----------------------------------------------------------------------------------
 
 
@@ -831,17 +968,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="always profile one chunk (otherwise only above the target)")
     parser.add_argument("--profile-top", type=int, default=10)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--drops", type=float, nargs="*", default=[0.0, 1.0, 10.0],
+                        metavar="PERCENT",
+                        help="fault runs: the run again with this share of messages dropped"
+                             " by the server (0 is always run first, as their reference)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory and the PostgreSQL database")
     parser.add_argument("--tiny", action="store_true",
                         help="a smoke run: 120 subscribers and 10 items")
     args = parser.parse_args(argv)
     if args.tiny:
-        args.subscribers, args.items = 120, 10
+        args.subscribers, args.items, args.drops = 120, 10, []
     if not 1 <= args.subscribers <= MAX_SUBSCRIBERS:
         parser.error(f"--subscribers must be between 1 and {MAX_SUBSCRIBERS:,}")
     if not 1 <= args.items <= MAX_ITEMS:
         parser.error(f"--items must be between 1 and {MAX_ITEMS:,}")
+    if any(not 0 <= p < 100 for p in args.drops):
+        parser.error("--drops must be percentages from 0 to below 100")
+    if args.drops:
+        args.drops = [0.0] + sorted({p for p in args.drops if p > 0})
     if not 1 <= args.profile_top <= 200:
         parser.error("--profile-top must be between 1 and 200")
     parts = urlsplit(args.postgres_url)
@@ -862,7 +1007,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     loadavg = load_average()
     tmp = Path(tempfile.mkdtemp(prefix="portal-bench-digests-"))
-    smtp = SmtpServer()
+    smtp = SmtpServer(args.seed)
     used_postgres = False
     django_ready = False
     status = 0

@@ -1,37 +1,22 @@
-"""Who may download a document: whoever may see an item that uses it.
+"""Who may download a document: the document's own organisation decides, by the access rule.
 
-Documents have no label of their own. A document is served when at least one live item the
-principal may see refers to it (as an attachment or from its body, per Wagtail's reference
-index), or when the user may manage it in the admin.
+A document belongs to the organisation whose collection holds it, and is served to whoever may
+see a live item of that organisation that uses it (see ``cms.admin_visibility.may_download``).
+Another organisation's page that refers to the document widens nothing. Managing a collection
+does not open its files: a TLP:RED item's attachment is for its recipients, not for every
+editor of the source. Superusers, and the person who uploaded the file, may always fetch it.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, ReferenceIndex
-from wagtail.permissions import policy_registry
-
-from cms.access import item_policy
 from portal.core import access
 
 
-def items_using(document):
-    """Ids of pages that refer to ``document``."""
-    return ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(document),
-        to_object_id=str(document.pk),
-        base_content_type=ContentType.objects.get_for_model(Page),
-    ).values_list("object_id", flat=True)
-
-
 def can_download(request, document) -> bool:
-    from cms.models import ItemPage
+    return may_fetch(request.user, access.principal_for(request), document)
 
-    page_ids = [int(pk) for pk in items_using(document)]
-    if ItemPage.objects.live().filter(
-        item_policy.visible_q(access.principal_for(request)), pk__in=page_ids
-    ).exists():
+
+def may_fetch(user, principal, document) -> bool:
+    from cms.admin_visibility import may_download
+
+    if user.is_authenticated and (user.is_superuser or document.uploaded_by_user_id == user.pk):
         return True
-    user = request.user
-    policy = policy_registry.get_by_type(type(document))
-    return user.is_authenticated and policy.user_has_permission_for_instance(
-        user, "change", document
-    )
+    return may_download(principal, document)

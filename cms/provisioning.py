@@ -115,6 +115,8 @@ def moderators_group() -> Group:
         _perm("organisations", "view_organisation"),
         _perm("organisations", "change_organisation"),
         _perm("digests", "view_delivery"),
+        _perm("digests", "view_digestrun"),
+        _perm("digests", "view_digestrun"),
     )
     return group
 

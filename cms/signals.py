@@ -1,11 +1,15 @@
 """The CMS's receivers: items follow their organisation; organisations and memberships become
-Wagtail sections, groups and workflows."""
+Wagtail sections, groups and workflows; label and recipient changes go on the security audit
+trail."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import post_page_move
+from wagtail.models import PageLogEntry
+from wagtail.signals import page_published, post_page_move
 
 from cms.provisioning import provision, sync_groups
+from portal.core.audit.models import Kind
+from portal.core.audit.recording import record
 from portal.core.organisations.models import Membership
 from portal.core.organisations.signals import organisation_approved
 
@@ -37,3 +41,37 @@ def items_follow_their_organisation(sender, instance, **kwargs):
     items = ItemPage.objects.descendant_of(instance, inclusive=True)
     if organisation is not None:
         items.update(source_organisation_id=organisation)
+
+
+def _access_fields(page):
+    return {
+        "tlp": page.tlp,
+        "organisations": sorted(org.pk for org in page.recipient_organisations.all()),
+        "users": sorted(user.pk for user in page.recipient_users.all()),
+    }
+
+
+@receiver(page_published)
+def record_access_changes(sender, instance, revision, **kwargs):
+    """A change of label or recipients goes on the security audit trail, by item id only:
+    the trail never holds what an item says."""
+    from cms.models import ItemPage
+
+    if not isinstance(instance, ItemPage):
+        return
+    previous = (PageLogEntry.objects.filter(page=instance, action="wagtail.publish")
+                .exclude(revision=revision).exclude(revision__isnull=True)
+                .order_by("-timestamp", "-pk").select_related("revision").first())
+    if previous is None:
+        return  # first publication: nothing changed yet
+    before = _access_fields(previous.revision.as_object())
+    after = _access_fields(instance)
+    common = {"request": None, "actor": revision.user, "organisation":
+              instance.source_organisation, "target": f"item #{instance.pk}"}
+    if before["tlp"] != after["tlp"]:
+        record(Kind.LABEL_CHANGED, previous=before["tlp"], new=after["tlp"], **common)
+    if (before["organisations"], before["users"]) != (after["organisations"], after["users"]):
+        record(Kind.RECIPIENTS_CHANGED, **common,
+               previous_organisations=before["organisations"],
+               new_organisations=after["organisations"],
+               previous_people=before["users"], new_people=after["users"])

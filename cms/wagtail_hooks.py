@@ -1,9 +1,15 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail import hooks
+from wagtail.models import AbstractPage, Page
+from wagtail.permissions import register_permission_policy
 
-from cms.admin_visibility import admin_visible_pages
+from cms.admin_visibility import EditorPagePermissionPolicy, admin_visible_pages
 from cms.downloads import can_download
+from cms.rendering import ReaderDocumentLinkHandler, ReaderPageLinkHandler
+
+# Every admin view that asks Wagtail which pages an editor may explore gets the editor's rule.
+register_permission_policy(AbstractPage, EditorPagePermissionPolicy(Page))
 
 
 @hooks.register("before_serve_document")
@@ -11,7 +17,7 @@ def check_document_access(document, request):
     if not can_download(request, document):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise Http404("There is nothing at this address, or you may not see it.")
+        raise Http404
     return None
 
 
@@ -25,3 +31,8 @@ def hide_restricted_in_chooser(pages, request):
     return admin_visible_pages(pages, request.user)
 
 
+# After Wagtail's own link types (order), so these replace them.
+@hooks.register("register_rich_text_features", order=100)
+def resolve_links_for_the_reader(features):
+    features.register_link_type(ReaderPageLinkHandler)
+    features.register_link_type(ReaderDocumentLinkHandler)

@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal.core",
     "portal.core.accounts",
+    "portal.core.security",
+    "portal.core.audit",
     "portal.core.organisations",
     "portal.core.notifications",
     "portal.features.digests",
@@ -66,15 +68,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.core.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.security.input_guard.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.core.security.sessions.PrivilegedSessionMiddleware",
+    "portal.core.security.mfa.RequireMFAMiddleware",
+    "cms.middleware.EditorAccessMiddleware",
+    # Wagtail's redirects, followed only to pages the reader may see.
+    "cms.redirects.ReaderRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -92,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "portal.core.security.headers.csp_nonce",
             ],
         },
     },
@@ -129,9 +138,22 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "portal.core.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "portal.core.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cyber Responsibility Portal] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Passkeys need HTTPS; plain http://localhost is allowed only for local development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Site admins, moderators, organisation admins, publishers and editors must use two-factor
+# authentication (portal.core.security.mfa). Turning this off is for tests of other things.
+PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Cyber Responsibility Portal"
+
+# Security notices by email when a password, email address or two-factor method changes, and
+# the password again before changing an email address or two-factor methods.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Personal API tokens: read-only, and expire after this many days unless chosen otherwise.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -183,6 +205,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Site admins, moderators, organisation admins, publishers and editors are signed out after
+# 30 minutes without a request and 12 hours after signing in (portal.core.security.sessions).
+PRIVILEGED_SESSION_IDLE_TIMEOUT = env_int("PRIVILEGED_SESSION_IDLE_TIMEOUT", 30 * 60)
+PRIVILEGED_SESSION_MAX_AGE = env_int("PRIVILEGED_SESSION_MAX_AGE", 12 * 3600)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -205,7 +232,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per retry
+# Digests under a flaky mail server (docs/digests.md): a message is tried a few times within
+# its chunk; a delivery that still fails waits a capped, doubling backoff; runs have a deadline.
+DIGEST_SEND_TRIES = env_int("DIGEST_SEND_TRIES", 4)  # tries of one message within a chunk
+DIGEST_SEND_PAUSE_MS = env_int("DIGEST_SEND_PAUSE_MS", 50)  # between them, doubled, jittered
+DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 30)  # seconds, doubled per attempt
+DIGEST_RETRY_BACKOFF_MAX = env_int("DIGEST_RETRY_BACKOFF_MAX", 900)  # the cap, seconds
+DIGEST_BREAKER_AFTER = env_int("DIGEST_BREAKER_AFTER", 5)  # failed connections in a row
+DIGEST_BREAKER_DELAY = env_int("DIGEST_BREAKER_DELAY", 60)  # first pause, doubled, capped
+DIGEST_RUN_DEADLINE = env_int("DIGEST_RUN_DEADLINE", 0)  # seconds; 0: the next window's end
+DIGEST_STALE_AFTER = env_int("DIGEST_STALE_AFTER", 900)  # an unrefreshed claim: a dead worker
 CELERY_BEAT_SCHEDULE = {
     "repair-search-drift": {"task": "search.repair_drift", "schedule": 3600.0},
     "daily-digest": {"task": "digests.start_run", "args": ["daily"],
@@ -218,15 +254,31 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": crontab(minute=15)},
     "reporting-purge": {"task": "reporting.purge",
                         "schedule": crontab(hour=3, minute=40)},
+    "purge-audit-trail": {"task": "audit.purge", "schedule": crontab(hour=3, minute=15)},
 }
+# The security audit trail keeps events this many days, and their IP addresses fewer.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 90)
 # Confidential reporting: wrong receipt codes allowed per client and in total per hour.
 REPORTING_WRONG_CODES_PER_CLIENT = env_int("REPORTING_WRONG_CODES_PER_CLIENT", 10)
 REPORTING_WRONG_CODES_GLOBAL = env_int("REPORTING_WRONG_CODES_GLOBAL", 300)
 
-# Cache: Redis when available, so rate limits and sessions are shared between processes.
+# Cache: Redis when available, so rate limits (the portal's and allauth's) and used TOTP codes
+# are shared between processes. Without Redis, a file cache under var/ that every process of
+# this host shares, rather than a per-process memory cache that would count per worker.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 50_000}}}
+# Requests per caller (user, API token, or IP address for anonymous callers): N/s, N/m, N/h.
+PORTAL_RATE_LIMITS = {
+    "search": env_str("SEARCH_RATE_LIMIT", "60/m"),
+    "search_api": env_str("SEARCH_API_RATE_LIMIT", "120/m"),
+    "autocomplete": env_str("AUTOCOMPLETE_RATE_LIMIT", "300/m"),
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Cyber Responsibility Portal"
@@ -253,6 +305,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: that would send a hash of each editor's email to a third party
+# (and the Content-Security-Policy allows images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"

@@ -8,11 +8,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feeds import LatestClearItemsFeed
 from cms.sitemaps import PortalSitemap
-from portal.core.accounts.views import api_tokens, revoke_api_token
+from portal.core.accounts.views import api_tokens, revoke_api_token, sign_in_through_allauth
 from portal.views import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # One way in: allauth's. These shadow the sign-in forms of the admins and Wagtail.
+    path("django-admin/login/", sign_in_through_allauth),
+    path("admin/login/", sign_in_through_allauth),
+    path("_util/login/", sign_in_through_allauth),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

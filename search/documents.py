@@ -74,6 +74,7 @@ class ItemDocument(Document):
     })
     summary = Text(analyzer="english")
     body = Text(analyzer="english")
+    tags = Text(analyzer="english")  # topic and audience names, searched and weighted
     kind = Keyword()
     organisation_kind = Keyword()
     organisation = Keyword()  # the source organisation's slug
@@ -127,7 +128,8 @@ def document_from_entry(entry: SearchEntry) -> ItemDocument:
     return ItemDocument(
         meta={"id": entry.pk},
         id=entry.pk, url=entry.url, title=entry.title, summary=entry.summary,
-        body=entry.body, kind=entry.kind, organisation_kind=entry.organisation_kind,
+        body=entry.body, tags=entry.tags, kind=entry.kind,
+        organisation_kind=entry.organisation_kind,
         organisation=entry.source_organisation.slug,
         organisation_name=entry.source_organisation.name,
         topics=[topic.slug for topic in topics],

@@ -17,11 +17,18 @@ from search.models import SearchEntry
 log = logging.getLogger(__name__)
 
 
-def fingerprint(page, topic_ids, audience_ids, org_ids, user_ids) -> str:
-    """Changes whenever anything the index holds about the item changes."""
+def fingerprint(page, topics, audiences, org_ids, user_ids) -> str:
+    """Changes whenever anything the index holds about the item changes, a renamed topic or
+    audience included (their names are searched)."""
     parts = [page.live_revision_id, page.url_path, page.tlp, page.owner_id,
-             sorted(topic_ids), sorted(audience_ids), sorted(org_ids), sorted(user_ids)]
+             sorted((t.pk, t.name) for t in topics), sorted((a.pk, a.name) for a in audiences),
+             sorted(org_ids), sorted(user_ids)]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def tags_text(topics, audiences) -> str:
+    """The searched names of an item's topics and audiences (SearchEntry.tags)."""
+    return " · ".join(sorted(t.name for t in topics) + sorted(a.name for a in audiences))
 
 
 def id_key(ids) -> str:
@@ -32,8 +39,9 @@ def id_key(ids) -> str:
 def entry_for(page):
     """The entry for a live item, with its many-to-many ids (not saved)."""
     page = page.specific
-    topic_ids = [t.pk for t in page.topics.all()]
-    audience_ids = [a.pk for a in page.audiences.all()]
+    topics, audiences = list(page.topics.all()), list(page.audiences.all())
+    topic_ids = [t.pk for t in topics]
+    audience_ids = [a.pk for a in audiences]
     org_ids = [o.pk for o in page.recipient_organisations.all()]
     user_ids = [u.pk for u in page.recipient_users.all()]
     published = page.first_published_at or page.last_published_at
@@ -44,7 +52,8 @@ def entry_for(page):
         organisation_kind=page.source_organisation.kind,
         published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,
         topic_ids=id_key(topic_ids), audience_ids=id_key(audience_ids),
-        version=fingerprint(page, topic_ids, audience_ids, org_ids, user_ids),
+        tags=tags_text(topics, audiences),
+        version=fingerprint(page, topics, audiences, org_ids, user_ids),
     )
     return entry, {"topics": topic_ids, "audiences": audience_ids,
                    "recipient_organisations": org_ids, "recipient_users": user_ids}
@@ -129,7 +138,7 @@ def find_drift():
     expected = {}
     for page in pages:
         expected[page.pk] = fingerprint(
-            page, [t.pk for t in page.topics.all()], [a.pk for a in page.audiences.all()],
+            page, page.topics.all(), page.audiences.all(),
             [o.pk for o in page.recipient_organisations.all()],
             [u.pk for u in page.recipient_users.all()],
         )

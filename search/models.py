@@ -1,12 +1,13 @@
 """The search index kept in the database: one entry per live item.
 
 Entries copy what search needs from an item, the access fields included, so the access
-policy's filter (portal.core.access.visible_q) runs on the entries themselves, inside the same query
-as the full-text match. The full-text part lives beside the table: an FTS5 table on SQLite and a
-generated tsvector column on PostgreSQL (see migration 0002).
+policy's filter (search.access.entry_policy) runs on the entries themselves, inside the same
+query as the full-text match. The full-text part lives beside the table: an FTS5 table on
+SQLite and a generated tsvector column on PostgreSQL (see migration 0002).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
@@ -38,6 +39,8 @@ class SearchEntry(models.Model):
                                    output_field=models.SmallIntegerField(), db_persist=True)
     published_at = models.DateTimeField(db_index=True)
     year = models.PositiveSmallIntegerField(db_index=True)
+    # Names of the item's topics and audiences, searched and weighted like a second summary.
+    tags = models.TextField(blank=True, default="")
     # Access fields, mirrored from the item (the same names, so the same filter applies).
     tlp = models.CharField(max_length=12, choices=TLP.choices, db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -56,3 +59,27 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Synonym(models.Model):
+    """Words and phrases that mean the same to a searcher; a search for any of them finds
+    items with any other."""
+
+    terms = models.TextField(
+        help_text="Words or phrases that mean the same, separated by commas, for example "
+                  "“pen test, penetration test, pentest”.")
+    note = models.CharField(max_length=200, blank=True,
+                            help_text="Why these belong together (optional, for moderators).")
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms[:80]
+
+    def clean(self):
+        from search.synonyms import parse_group
+
+        if len(parse_group(self.terms)) < 2:
+            raise ValidationError({"terms": "Give at least two different words or phrases, "
+                                            "separated by commas."})

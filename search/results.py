@@ -82,6 +82,13 @@ class SearchResults:
     notice: str = ""
     # True when the total and facet counts are estimated from a sample of a very large match.
     approximate: bool = False
+    # Set when all-words matching found too little and these results match most of the words:
+    # how many match all of them (they come first).
+    matched_all: int | None = None
+
+    @property
+    def relaxed(self) -> bool:
+        return self.matched_all is not None
 
     @property
     def num_pages(self) -> int:
@@ -103,7 +110,7 @@ class SearchResults:
             "approximate": self.approximate, "page": self.request.page,
             "per_page": self.request.per_page, "num_pages": self.num_pages,
             "sort": self.request.sort, "suggestion": self.suggestion or None,
-            "notice": self.notice or None,
+            "notice": self.notice or None, "matched_all": self.matched_all,
             "hits": [hit.as_dict() for hit in self.hits],
             "facets": [facet.as_dict() for facet in self.facets],
         }

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET
 
 from cms.models import TopicIndexPage
 from portal.core import access
-from portal.core.accounts.models import ApiToken
+from portal.core.accounts.models import ApiToken, TokenScope
+from portal.core.security.ratelimit import rate_limited
 from search import service
 from search.query import InvalidSearch, SearchRequest
 
@@ -14,6 +15,7 @@ AUTOCOMPLETE_MIN = 2
 
 
 @require_GET
+@rate_limited("search", json=False)
 def search_page(request):
     context = {"query": request.GET.get("q", "")[:300], "error": "", "results": None}
     try:
@@ -33,20 +35,24 @@ def _api_principal(request):
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, key = header.partition(" ")
-        user = ApiToken.objects.user_for(key.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = (ApiToken.objects.valid_for(key.strip(), TokenScope.SEARCH_READ, request)
+                 if scheme.lower() == "bearer" else None)
+        if token is None:
             return None
-        return access.principal_for_user(user)
+        request.api_token = token  # rate limits count per token
+        return access.principal_for_user(token.user)
     return access.principal_for(request)
 
 
 def _unauthorised():
-    response = JsonResponse({"error": "The API token is not valid."}, status=401)
+    response = JsonResponse({"error": "The API token is not valid: it may have expired or "
+                                      "been revoked."}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="portal"'
     return response
 
 
 @require_GET
+@rate_limited("search_api", json=True)
 def search_api(request):
     principal = _api_principal(request)
     if principal is None:
@@ -59,6 +65,7 @@ def search_api(request):
 
 
 @require_GET
+@rate_limited("autocomplete", json=True)
 def autocomplete_api(request):
     principal = _api_principal(request)
     if principal is None:

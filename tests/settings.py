@@ -20,5 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Each test run gets its own cache; Redis is exercised by the Celery tests instead.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Suites send many searches from one client; the rate limit tests set their own small limits.
+PORTAL_RATE_LIMITS = {scope: "100000/m" for scope in PORTAL_RATE_LIMITS}  # noqa: F405
 # Confidential reporting: Argon2id at libsodium's minimum cost, so tests stay quick.
 REPORTING_ARGON2 = {"opslimit": 1, "memlimit": 8192}

@@ -1,9 +1,11 @@
 """Digests: the right items for each reader at send time, exactly once, and RFC 8058."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +22,7 @@ from portal.features.digests.models import (
     Subscription,
     UnsubscribeToken,
 )
-from portal.features.digests.sending import TransientSendError, deliver_chunk
+from portal.features.digests.sending import deliver_chunk
 from tests.mail_backends import FlakyBackend
 from tests.world import make_item, make_user
 
@@ -138,7 +140,7 @@ def test_building_a_chunk_takes_the_same_queries_for_more_subscribers_and_items(
     assert count_queries(many) == small
 
 
-def test_a_failed_chunk_retried_sends_each_digest_exactly_once(world, run, settings):
+def test_a_dropped_connection_retries_the_message_not_the_chunk(world, run, settings):
     settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"
     FlakyBackend.sent, FlakyBackend.failed, FlakyBackend.fail_after = 0, False, 2
     users = [world.users[r] for r in ("source_member", "other_member", "recipient_member",
@@ -146,12 +148,12 @@ def test_a_failed_chunk_retried_sends_each_digest_exactly_once(world, run, setti
     for user in users:
         subscribe(user)
     (chunk,) = runs.fan_out(run)
-    with pytest.raises(TransientSendError):
-        deliver_chunk(run.pk, chunk)
-    assert len(mail.outbox) == 2
-    deliver_chunk(run.pk, chunk)  # the retry
-    deliver_chunk(run.pk, chunk)  # and a duplicate task, for good measure
+    outcome = deliver_chunk(run.pk, chunk)
+    assert FlakyBackend.failed  # the connection did drop after two messages
+    assert (outcome.sent, outcome.retrying) == (5, 0)
+    deliver_chunk(run.pk, chunk)  # a duplicate task, for good measure
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert set(Delivery.objects.filter(run=run).values_list("attempts", flat=True)) == {1}
     assert runs.complete_if_done(run)
 
 
@@ -271,22 +273,151 @@ def test_subscribing_to_a_search_keeps_filters_the_form_does_not_show(client, wo
     assert (request.text, request.labels, request.years) == ("matrix", ("green",), (2026,))
 
 
-def test_temporary_refusals_are_retried_not_failed(world, run, settings):
-    import smtplib
+class Greylisting(LocmemBackend):
+    """Answers every message with a 451, and counts the tries."""
 
-    from django.core.mail.backends.locmem import EmailBackend
+    tries = 0
 
-    class Greylisting(EmailBackend):
-        def send_messages(self, messages):
-            raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (451, b"Try later")})
+    def send_messages(self, messages):
+        Greylisting.tries += 1
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (451, b"Try later")})
 
+
+@pytest.fixture
+def greylisting(settings):
     settings.EMAIL_BACKEND = f"{__name__}.Greylisting"
-    globals()["Greylisting"] = Greylisting
+    settings.DIGEST_SEND_TRIES, settings.DIGEST_SEND_PAUSE_MS = 3, 1
+    settings.DIGEST_RETRY_BACKOFF, settings.DIGEST_RETRY_BACKOFF_MAX = 30, 100
+    Greylisting.tries = 0
+
+
+def test_temporary_refusals_wait_a_capped_doubling_backoff(world, run, greylisting):
     subscribe(world.users["other_member"])
     (chunk,) = runs.fan_out(run)
-    with pytest.raises(TransientSendError):
-        deliver_chunk(run.pk, chunk)
-    assert Delivery.objects.get(run=run).status == DeliveryStatus.PENDING
+    waits = []
+    for attempt in range(1, 5):
+        started = timezone.now()
+        outcome = deliver_chunk(run.pk, chunk)
+        delivery = Delivery.objects.get(run=run)
+        assert (outcome.retrying, outcome.retry_ids) == (1, chunk)
+        assert delivery.status == DeliveryStatus.RETRYING and delivery.attempts == attempt
+        assert "451" in delivery.error and "Try later" in delivery.error
+        assert outcome.retry_at == delivery.next_attempt_at
+        waits.append((delivery.next_attempt_at - started).total_seconds())
+        assert deliver_chunk(run.pk, chunk).skipped == 1  # not due yet: nobody claims it
+        Delivery.objects.filter(run=run).update(next_attempt_at=timezone.now())
+    assert Greylisting.tries == 3 * 4  # three tries per attempt, on a new connection each
+    # 30 s doubling, capped at 100 s, each less up to a quarter of jitter.
+    for wait, nominal in zip(waits, (30, 60, 100, 100), strict=True):
+        assert nominal * 0.75 - 1 <= wait <= nominal + 1, waits
+    assert mail.outbox == []
+
+
+def test_a_run_past_its_deadline_fails_what_is_left_for_moderators(world, run, greylisting,
+                                                                     client):
+    from portal.features.digests.tasks import send_digest_chunk
+
+    subscribe(world.users["other_member"])
+    subscribe(world.users["source_member"])
+    (chunk,) = runs.fan_out(run)
+    deliver_chunk(run.pk, chunk)
+    assert not runs.expire_if_overdue(run)  # the default deadline is a day away
+    DigestRun.objects.filter(pk=run.pk).update(deadline=timezone.now())
+    assert send_digest_chunk(run.pk, chunk) == {"expired": True}
+    run.refresh_from_db()
+    assert run.status == "complete" and run.completed_at >= run.deadline
+    for delivery in Delivery.objects.filter(run=run):
+        assert delivery.status == DeliveryStatus.FAILED
+        assert delivery.error.startswith("Not delivered by the run's deadline")
+        assert "Try later" in delivery.error  # with the reason it kept failing
+    client.force_login(world.users["moderator"])
+    runs_page = client.get("/admin/digest-runs/")
+    assert runs_page.status_code == 200
+    body = runs_page.content.decode()
+    assert str(run) in body and "Retrying" in body and "Finished or expected" in body
+    listing = client.get("/admin/digest-deliveries/", {"status": "failed", "run": run.pk})
+    body = listing.content.decode()
+    assert listing.status_code == 200
+    assert "other_member@world.test" in body and "source_member@world.test" in body
+
+
+def test_the_default_deadline_is_when_the_next_run_may_start(world, settings):
+    run = runs.get_or_start_run("weekly", NOW - timedelta(days=60))[0]
+    assert run.deadline == run.window_end + timedelta(days=7)
+    settings.DIGEST_RUN_DEADLINE = 3600
+    later = runs.get_or_start_run("daily", NOW)[0]
+    assert abs((later.deadline - NOW - timedelta(hours=1)).total_seconds()) < 5
+
+
+def test_a_server_that_refuses_connections_trips_the_breaker(world, run, settings):
+    from tests.smtp_server import HOST, FaultySmtpServer, free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, free_port()  # nothing listens there
+    settings.DIGEST_SEND_TRIES, settings.DIGEST_SEND_PAUSE_MS = 2, 1
+    settings.DIGEST_BREAKER_AFTER, settings.DIGEST_BREAKER_DELAY = 3, 60
+    for role in ("source_member", "other_member", "recipient_member", "publisher"):
+        subscribe(world.users[role])
+    (chunk,) = runs.fan_out(run)
+    started = timezone.now()
+    outcome = deliver_chunk(run.pk, chunk)
+    run.refresh_from_db()
+    assert outcome.paused and run.breaker_trips == 1
+    assert 45 - 1 <= (run.paused_until - started).total_seconds() <= 60 + 1
+    # The first message used its two tries; the third refusal in a row stopped the chunk, so
+    # the other three were not tried: they all wait for the pause, on their first attempt.
+    deliveries = Delivery.objects.filter(run=run)
+    assert {d.status for d in deliveries} == {DeliveryStatus.RETRYING}
+    assert {d.attempts for d in deliveries} == {1}
+    assert outcome.retry_at == run.paused_until
+    assert sum(d.next_attempt_at == run.paused_until for d in deliveries) == 3
+    assert sum("The mail server is down" in d.error for d in deliveries) == 3
+
+    from portal.features.digests.tasks import send_digest_chunk
+
+    assert "paused_until" in send_digest_chunk(run.pk, chunk)  # while paused, nothing is tried
+    assert Delivery.objects.filter(run=run, attempts=1).count() == 4
+    # The next pause is twice as long (less jitter).
+    Delivery.objects.filter(run=run).update(next_attempt_at=timezone.now())
+    started = timezone.now()
+    deliver_chunk(run.pk, chunk)
+    run.refresh_from_db()
+    assert run.breaker_trips == 2
+    assert 90 - 1 <= (run.paused_until - started).total_seconds() <= 120 + 1
+    # The server is back: everything goes out, and the next outage starts from a short pause.
+    server = FaultySmtpServer()
+    server.port = settings.EMAIL_PORT
+    server.start()
+    try:
+        Delivery.objects.filter(run=run).update(next_attempt_at=timezone.now())
+        assert deliver_chunk(run.pk, chunk).sent == 4
+    finally:
+        server.stop()
+    run.refresh_from_db()
+    assert (run.breaker_trips, run.paused_until) == (0, None)
+    assert sum(server.accepted.values()) == 4
+
+
+def test_progress_counts_and_expected_finish(world, run):
+    for role in ("source_member", "other_member", "recipient_member", "publisher"):
+        subscribe(world.users[role])
+    runs.fan_out(run)
+    deliveries = Delivery.objects.filter(run=run).order_by("user_id")
+    later = timezone.now() + timedelta(minutes=10)
+    first, second, third, _fourth = deliveries
+    Delivery.objects.filter(pk=first.pk).update(status=DeliveryStatus.SENT)
+    Delivery.objects.filter(pk=second.pk).update(status=DeliveryStatus.RETRYING,
+                                                 next_attempt_at=later)
+    Delivery.objects.filter(pk=third.pk).update(status=DeliveryStatus.FAILED)
+    DigestRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    progress = DigestRun.objects.with_progress().get(pk=run.pk)
+    assert (progress.sent, progress.pending, progress.retrying, progress.failed) == (1, 1, 1, 1)
+    now = timezone.now()
+    # Two done in a minute, two to go: a minute more, but not before the retry is due.
+    assert progress.expected_finish(now) == later
+    Delivery.objects.filter(pk=second.pk).update(next_attempt_at=now)
+    progress = DigestRun.objects.with_progress().get(pk=run.pk)
+    assert abs((progress.expected_finish(now) - now).total_seconds() - 60) < 2
 
 
 def test_an_outcome_is_recorded_only_under_the_attempt_s_own_claim(world, run):
@@ -294,7 +425,7 @@ def test_an_outcome_is_recorded_only_under_the_attempt_s_own_claim(world, run):
 
     subscribe(world.users["other_member"])
     (chunk,) = runs.fan_out(run)
-    claim, held = claim_deliveries(run, chunk)
+    claim, held = claim_deliveries(run, chunk, timezone.now())
     # The sweep released it and another attempt took it over meanwhile.
     Delivery.objects.filter(run=run).update(status=DeliveryStatus.SENDING, claim="other")
     record_outcome(run, claim, held, DeliveryStatus.SENT)

@@ -14,17 +14,18 @@ from portal.core.tlp import TLP
 # the user, their verified emails and memberships (the principal), their unread
 # notifications, and what they may see.
 # Search differs by database: PostgreSQL scopes its planner settings with SET LOCAL statements.
+# The anonymous search finds one item, so the relaxed (most-words) match runs after it.
 PINS = {
     ("home", "anonymous"): 11,
     ("home", "source_member"): 19,
     ("library", "anonymous"): 13,
     ("library", "source_member"): 21,
-    ("item", "anonymous"): 19,
-    ("item", "source_member"): 27,
+    ("item", "anonymous"): 21,
+    ("item", "source_member"): 29,
     ("topic", "anonymous"): 12,
     ("topic", "source_member"): 20,
-    ("search", "anonymous"): {"sqlite": 19, "postgresql": 24},
-    ("search", "source_member"): {"sqlite": 27, "postgresql": 32},
+    ("search", "anonymous"): {"sqlite": 23, "postgresql": 33},
+    ("search", "source_member"): {"sqlite": 24, "postgresql": 31},
 }
 # Building one digest chunk (Zulip's way: the count does not grow with the chunk).
 DIGEST_CHUNK_PIN = 10

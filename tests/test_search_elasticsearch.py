@@ -10,6 +10,7 @@ import os
 import time
 from types import SimpleNamespace
 from unittest import mock
+from urllib.parse import urlencode
 
 import elasticsearch
 import pytest
@@ -22,6 +23,7 @@ from search.backends.elasticsearch import FACET_FIELDS, ElasticsearchBackend
 from search.models import SearchEntry
 from search.query import SearchRequest
 from search.results import MARK_END, MARK_START
+from tests.relevance_contract import CASES, check, contract_corpus  # noqa: F401
 from tests.world import EXPECTED, ROLES, title_for
 
 pytestmark = pytest.mark.django_db
@@ -99,20 +101,14 @@ def test_access_filter_refuses_an_unknown_grant_field(world):
 def test_words_are_fuzzy_and_all_required_phrases_exact_exclusions_must_not(world):
     body = compiled(access.ANONYMOUS, 'q=suply chain "risk register" -draft')
     query = body["query"]["bool"]
-    words = [c["multi_match"] for c in query["must"] if "multi_match" in c]
-    assert [w["query"] for w in words] == ["suply", "chain"]
-    for word in words:
-        assert word["fields"] == ["title^4", "summary^2", "body"]
-        assert word["fuzziness"] == "AUTO"
-        assert word["operator"] == "and"
-    phrases = [c["bool"] for c in query["must"] if "bool" in c]
-    assert len(phrases) == 1
-    assert phrases[0]["minimum_should_match"] == 1
-    assert {field: spec["query"] for c in phrases[0]["should"]
-            for field, spec in c["match_phrase"].items()} == {
-        "title": "risk register", "summary": "risk register", "body": "risk register"}
+    clauses = [c["multi_match"] for c in query["must"]]
+    assert [(c["query"], c.get("type")) for c in clauses] == [
+        ("suply", None), ("chain", None), ("risk register", "phrase")]
+    for clause in clauses:
+        assert clause["fields"] == ["title^4", "tags^3", "summary^2", "body"]
+    assert [c.get("fuzziness") for c in clauses] == ["AUTO", "AUTO", None]
     assert query["must_not"] == [{"multi_match": {
-        "query": "draft", "fields": ["title", "summary", "body"], "type": "phrase"}}]
+        "query": "draft", "fields": ["title", "tags", "summary", "body"], "type": "phrase"}}]
 
 
 def test_no_text_matches_all_newest_first_without_highlights(world):
@@ -453,6 +449,11 @@ class TestLive:
         body = ElasticsearchBackend().search(who, request_for("q=body"))
         assert all("<mark>" in str(hit.snippet) for hit in body.hits)
 
+    @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+    def test_relevance_contract(self, contract_corpus, live, case):  # noqa: F811
+        check(case, ElasticsearchBackend().search(access.ANONYMOUS, request_for(
+            urlencode({"q": case.query}))))
+
     def test_a_second_rebuild_leaves_one_index_behind_the_alias(self, live):
         indexing.rebuild()
         behind = live.indices.get_alias(name="portal-test-items").body
@@ -478,3 +479,81 @@ def test_drift_check_repairs_elasticsearch_against_the_entries(world, settings, 
     report = engines.repair_external_drift()
     assert report == {"external_reindexed": [first, second], "external_removed": [424242]}
     assert sent == [first, second] and deleted == [424242]
+
+
+# -- the relevance contract, as compiled (tests/relevance_contract.py) ---------------------------
+def query_of(case_name, principal=access.ANONYMOUS):
+    case = next(case for case in CASES if case.name == case_name)
+    return compiled(principal, urlencode({"q": case.query}))
+
+
+@pytest.mark.usefixtures("contract_corpus")
+def test_contract_synonyms_are_alternatives_of_one_concept(world):
+    must = query_of("synonym")["query"]["bool"]["must"]
+    assert len(must) == 1 and must[0]["bool"]["minimum_should_match"] == 1
+    assert {(c["multi_match"]["query"], c["multi_match"]["type"])
+            for c in must[0]["bool"]["should"]} == {
+        ("pen test", "phrase"), ("penetration test", "phrase")}
+
+
+@pytest.mark.usefixtures("contract_corpus")
+def test_contract_topic_names_are_indexed_and_searched_with_weight(world):
+    entry = SearchEntry.objects.get(title="Staff hotline for a small office")
+    assert "Reporting and whistleblowing" in documents.document_from_entry(entry).tags
+    assert documents.index_body()["mappings"]["properties"]["tags"] == {
+        "type": "text", "analyzer": "english"}
+    (word,) = query_of("topic name")["query"]["bool"]["must"]
+    assert word["multi_match"]["fields"] == ["title^4", "tags^3", "summary^2", "body"]
+
+
+def test_contract_title_outranks_body_by_score_before_date(world):
+    body = query_of("title outranks body")
+    (word,) = body["query"]["bool"]["must"]
+    boosts = dict(field.split("^") if "^" in field else (field, "1")
+                  for field in word["multi_match"]["fields"])
+    assert int(boosts["title"]) > int(boosts["tags"]) > int(boosts["summary"]) > int(
+        boosts["body"])
+    assert body["sort"][0] == "_score"
+
+
+def test_contract_phrase_is_exact(world):
+    assert query_of("phrase")["query"]["bool"]["must"] == [{"multi_match": {
+        "query": "harbour pilot", "fields": ["title^4", "tags^3", "summary^2", "body"],
+        "type": "phrase"}}]
+
+
+def fake_execute(totals):
+    """A stand-in for the cluster's answers (the edge of the world here): each request gets
+    the next total, with no hits; the requests are kept."""
+    sent = []
+
+    def execute(s):
+        sent.append(s.to_dict())
+        return {"hits": {"total": {"value": totals[len(sent) - 1]}, "hits": []}}
+
+    return sent, execute
+
+
+def test_contract_relaxed_match_is_a_second_request_with_the_access_filter(world, monkeypatch):
+    who = principal(world, "other_member")
+    sent, execute = fake_execute([0, 4])
+    monkeypatch.setattr(ElasticsearchBackend, "_execute", lambda self, s: execute(s))
+    case = next(case for case in CASES if case.name == "relaxed match")
+    results = ElasticsearchBackend().search(who, request_for(urlencode({"q": case.query})))
+    assert (results.relaxed, results.matched_all, results.total) == (True, 0, 4)
+    strict, relaxed = (request["query"]["bool"] for request in sent)
+    assert len(strict["must"]) == 4 and "should" not in strict
+    (most,) = relaxed["must"]
+    assert most["bool"]["minimum_should_match"] == 3
+    assert most["bool"]["should"] == strict["must"]
+    (every,) = relaxed["should"]
+    assert every["constant_score"]["filter"]["bool"]["must"] == strict["must"]
+    assert every["constant_score"]["boost"] >= 1000
+    assert relaxed["filter"] == strict["filter"] == [documents.access_filter(who).to_dict()]
+
+
+def test_enough_all_word_matches_send_one_request(world, monkeypatch):
+    sent, execute = fake_execute([3])
+    monkeypatch.setattr(ElasticsearchBackend, "_execute", lambda self, s: execute(s))
+    results = ElasticsearchBackend().search(access.ANONYMOUS, request_for("q=two+words"))
+    assert len(sent) == 1 and not results.relaxed

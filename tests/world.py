@@ -2,6 +2,7 @@
 waiting for approval), one person per role and one item under each TLP label, each with an
 attached document."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,11 +14,16 @@ from wagtail.models import Collection, Locale, Page
 from cms import factories
 from cms.bootstrap import ensure_site
 from cms.factories import make_item
-from cms.models import Topic
+from cms.models import GuidancePage, OrganisationPage, Topic
 from cms.provisioning import moderators_group
+from portal.core.organisations.models import Organisation
 from portal.core.tlp import TLP
 
 PASSWORD = "world-password-123"
+# Editors, publishers, organisation admins and moderators must use two-factor authentication;
+# the world's have a TOTP authenticator with this secret (see totp_code).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+MFA_ROLES = {"contributor", "publisher", "admin"}
 
 # role -> (organisation key or None, membership role, verified)
 ROLES = {
@@ -59,14 +65,44 @@ class World:
     topic: Topic | None = None
 
 
-def make_user(email, **kwargs):
-    """A person who signs in with the world's password (see cms.factories.make_user)."""
-    return factories.make_user(email, password=PASSWORD, **kwargs)
+def make_user(email, *, role=None, **kwargs):
+    """A person who signs in with the world's password (see cms.factories.make_user); roles
+    that must use two-factor sign-in get the world's TOTP authenticator."""
+    user = factories.make_user(email, password=PASSWORD, role=role, **kwargs)
+    if role in MFA_ROLES:
+        enrol_totp(user)
+    return user
 
 
-def make_document(title):
+def enrol_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(offset=0):
+    """The current code for TOTP_SECRET (offset in periods, for a code not yet used)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    # A code read just before its 30 seconds end may be stale on arrival: wait for the next.
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.1)
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(TOTP_SECRET, counter + offset))
+
+
+def make_document(title, org=None):
+    """A document in ``org``'s collection (the site's root collection without one)."""
+    collection = (Organisation.objects.get(pk=org.pk).collection if org is not None
+                  else Collection.get_first_root_node())
     return get_document_model().objects.create(
-        title=title, file=ContentFile(f"{title}\n".encode(), name=f"{title}.txt")
+        title=title, file=ContentFile(f"{title}\n".encode(), name=f"{title}.txt"),
+        collection=collection,
     )
 
 
@@ -103,9 +139,10 @@ def build_world() -> World:
             org=world.orgs[org_key] if org_key else None, role=member_role,
         )
     world.users["moderator"].groups.add(moderators_group())
+    enrol_totp(world.users["moderator"])
     world.topic = Topic.objects.get(slug="supply-chain")
     for label in TLP:
-        document = make_document(f"doc-{label.value}")
+        document = make_document(f"doc-{label.value}", org=world.orgs["source"])
         world.documents[label] = document
         world.items[label] = make_item(
             world.orgs["source"], label, title_for(label), topics=[world.topic],
@@ -113,4 +150,41 @@ def build_world() -> World:
             recipient_users=[world.users["red_recipient"]] if label == TLP.RED else [],
             document=document,
         )
+    return world
+
+
+# The admin's roles, for the editor block of the matrix: (organisation key, membership role).
+# The source organisation's editors and the moderator are in ROLES; the other organisation's
+# editors are added per test by add_editors().
+EDITOR_ROLES = {
+    "contributor": ("source", "contributor"),
+    "publisher": ("source", "publisher"),
+    "other_contributor": ("other", "contributor"),
+    "other_publisher": ("other", "publisher"),
+    "other_admin": ("other", "admin"),
+    "moderator": None,
+}
+ELSEWHERE_TITLE = "Elsewhere red marker"
+DRAFT_TITLE = "Unpublished draft marker"
+
+
+def add_editors(world: World) -> World:
+    """The other organisation's editors, a TLP:RED item of the other organisation (restricted
+    for the source's editors) and a never-published draft of the source organisation."""
+    for role, spec in EDITOR_ROLES.items():
+        if role not in world.users:
+            org_key, member_role = spec
+            world.users[role] = make_user(f"{role}@world.test", org=world.orgs[org_key],
+                                          role=member_role)
+    document = make_document("doc-elsewhere", org=world.orgs["other"])
+    world.documents["elsewhere"] = document
+    world.items["elsewhere"] = make_item(
+        world.orgs["other"], TLP.RED, ELSEWHERE_TITLE,
+        recipient_users=[world.users["red_recipient"]], document=document)
+    parent = OrganisationPage.objects.get(organisation=world.orgs["source"])
+    draft = GuidancePage(title=DRAFT_TITLE, tlp=TLP.CLEAR, summary="Draft.", live=False,
+                         body=[{"type": "paragraph", "value": "<p>Draft.</p>"}])
+    parent.add_child(instance=draft)
+    draft.save_revision()
+    world.items["draft"] = draft
     return world

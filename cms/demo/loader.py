@@ -11,6 +11,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from cms.factories import ITEM_CLASSES, make_item, make_organisation, make_user
 from cms.models import Audience, OrganisationPage, Topic
 from cms.provisioning import moderators_group
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
+from portal.core.security.mfa import has_second_factor, is_privileged
 
 CONTENT_DIR = Path(__file__).with_name("content")
 
@@ -52,6 +54,11 @@ def people() -> tuple[str, list[dict]]:
     role (both optional) and the flags superuser, moderator and unverified."""
     data = read(CONTENT_DIR / "people.toml")
     return data["password"], data["people"]
+
+
+def totp_secret() -> str:
+    """The published TOTP secret of the demo accounts whose roles need two-factor sign-in."""
+    return read(CONTENT_DIR / "people.toml")["totp_secret"]
 
 
 def items(directory: Path = CONTENT_DIR) -> list[dict]:
@@ -122,6 +129,8 @@ class DemoLoader:
                                                  defaults={"role": row["role"]})
             if row.get("moderator"):
                 user.groups.add(moderators)
+            if is_privileged(user) and not has_second_factor(user):
+                TOTP.activate(user, totp_secret())
 
     def item(self, spec):
         org = Organisation.objects.get(slug=spec["org"])

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
+from cms.editor_links import references_in_page, references_in_values, refused_references
 from portal.core import access
 from portal.core.tlp import TLP
 
@@ -43,7 +44,19 @@ class ItemPageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         if cleaned.get("tlp") == TLP.RED and not cleaned.get("recipient_users"):
             self.add_error("recipient_users", "TLP:RED needs at least one named recipient.")
+        # Saving, previewing and submitting all validate this form: refuse references to
+        # pages and documents the editor may not use.
+        for message in refused_references(self.for_user, references_in_values(
+                self._meta.model, cleaned, self._attached_documents())):
+            self.add_error(None, message)
         return cleaned
+
+    def _attached_documents(self):
+        formset = self.formsets.get("attachments")
+        if formset is None or not formset.is_valid():
+            return []
+        return [form.cleaned_data.get("document") for form in formset.forms
+                if form.cleaned_data and not formset._should_delete_form(form)]
 
 
 class ItemPage(Page):
@@ -122,6 +135,16 @@ class ItemPage(Page):
             return {self.owner_id} if self.owner_id else set()
         return {obj.pk for obj in getattr(self, field_name).all()}
 
+    def get_admin_display_title(self):
+        # A draft's title is the source's unpublished work: only its editors see it.
+        from cms.admin_visibility import may_edit_page
+        from cms.rendering import reader
+
+        if self.draft_title and self.draft_title != self.title and not may_edit_page(
+                reader(), self):
+            return self.title
+        return super().get_admin_display_title()
+
     @property
     def tlp_label(self) -> TLP:
         return TLP(self.tlp)
@@ -133,10 +156,25 @@ class ItemPage(Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
+    def publish(self, revision, user=None, *args, **kwargs):
+        # Checked again for whoever publishes (an approver, or a scheduled revision's author):
+        # a page never goes live with a reference its publisher may not make.
+        from wagtail.actions.publish_revision import PublishPermissionError
+
+        refused = refused_references(user or revision.user,
+                                     references_in_page(revision.as_object()))
+        if refused:
+            raise PublishPermissionError(" ".join(refused))
+        return super().publish(revision, user, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from cms.models.pages import TopicIndexPage
+        from cms.rendering import readable_documents
 
         context = super().get_context(request, *args, **kwargs)
+        attachments = list(self.attachments.select_related("document"))
+        readable = {d.pk for d in readable_documents([a.document for a in attachments])}
+        context["attachments"] = [a for a in attachments if a.document_id in readable]
         topic_index = TopicIndexPage.objects.live().first()
         context["topic_index_url"] = topic_index.url if topic_index else ""
         return context

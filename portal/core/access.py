@@ -323,3 +323,23 @@ def principal_for(request) -> Principal:
         cached = principal_for_user(getattr(request, "user", None))
         request._access_principal = cached
     return cached
+
+
+# The security audit trail is a second kind of restricted object, with a grant of its own:
+# portal moderators and site admins read all of it; an organisation admin reads the events
+# of the approved organisations they administer; nobody else reads any of it.
+
+
+def audit_trail_q(user) -> Q | None:
+    """The audit events ``user`` may read, as a filter on AuditEvent; None for none at all."""
+    from portal.core.accounts.moderators import is_moderator
+    from portal.core.organisations.models import Membership, OrganisationStatus, Role
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if is_moderator(user):
+        return Q()
+    administered = list(Membership.objects.filter(
+        user=user, role=Role.ADMIN, organisation__status=OrganisationStatus.APPROVED,
+    ).values_list("organisation_id", flat=True))
+    return Q(organisation_id__in=administered) if administered else None

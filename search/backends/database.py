@@ -2,9 +2,11 @@
 
 Every statement starts from the entries the principal may see (the access policy's filter,
 compiled by the ORM) and adds the full-text match, so totals, facet counts, snippets and
-suggestions only ever count what the principal may see. A search costs about the same however
-much it matches: counts come from a uniform sample when the match is very large, and the page
-is found by ordered scans that stop once it is full (see ``DatabaseBackend.search``).
+suggestions only ever count what the principal may see. The text is matched as a plan
+(search.matching: concepts with their synonyms, all of them or most of them). A search costs
+about the same however much it matches: counts come from a uniform sample when the match is
+very large, a modest match is ranked by score, and a broad one by ordered scans that stop once
+the page is full (see ``DatabaseBackend.search`` and ``_page``).
 """
 
 import difflib
@@ -12,6 +14,8 @@ import hashlib
 import math
 import re
 from contextlib import contextmanager
+from dataclasses import replace
+from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,10 +27,12 @@ from django.db.models.functions import Cast
 from cms.models import Audience, Topic
 from portal.core import access
 from portal.core.organisations.models import Organisation
+from search import synonyms
 from search.access import entry_policy
 from search.facets import build_facets
+from search.matching import RELAX_BELOW, Plan, plan_for
 from search.models import SearchEntry
-from search.query import TYPES, SearchRequest, Term, parse_terms
+from search.query import TYPES, SearchRequest, parse_terms
 from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
 
 SNIPPET_WORDS = 30
@@ -36,8 +42,22 @@ PHRASE_WORK = 4  # on PostgreSQL a phrase costs about this many word matches per
 # Facets whose values are slugs of these models, and ids in the entries.
 SLUG_MODELS = {"organisations": Organisation, "topics": Topic, "audiences": Audience}
 # Where a search looks, by backend: PostgreSQL's stored vectors and FTS5's column filters.
-PG_VECTORS = {None: "search_vector", "title": "title_vector", "title_summary": "rank_vector"}
-FTS5_COLUMNS = {"title": "title", "title_summary": "title summary"}
+# "strong": the title, summary and tags (topic and audience names).
+PG_VECTORS = {None: "search_vector", "title": "title_vector", "strong": "rank_vector"}
+FTS5_COLUMNS = {"title": "title", "strong": "title summary tags"}
+# Relevance weights. FTS5 weighs each column in bm25(), in the table's column order;
+# PostgreSQL's vector weighs title A, tags B, summary C, body D (migration 0004), and
+# ts_rank_cd() takes the weights as {D, C, B, A}, with the score divided by 1 + the log of
+# the entry's length (normalisation 1), as bm25 also favours the shorter of two matches.
+FTS5_ORDER = ("title", "summary", "body", "tags")
+FTS5_WEIGHTS = {"title": 10.0, "tags": 5.0, "summary": 3.0, "body": 1.0}
+PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+PG_NORMALISATION = 1
+# Every match is scored while a search matches at most RANK_ALL entries (and, on SQLite, its
+# words match at most RANK_FTS5 entries before the access rule and filters); a broader search
+# ranks in field tiers (see _page).
+RANK_ALL = 1000
+RANK_FTS5 = 5000
 # Facet -> the entry column it counts.
 FACET_COLUMNS = {"types": "kind", "organisation_kinds": "organisation_kind", "labels": "tlp",
                  "years": "year", "organisations": "source_organisation_id",
@@ -52,45 +72,68 @@ class DatabaseBackend:
     def vendor(self):
         return connection.vendor
 
-    def _fts5_expression(self, terms: list[Term], prefix_last=False) -> str:
-        """FTS5 syntax built from parsed terms; every word is quoted, so none is an operator."""
-        def quoted(term, prefix=False):
-            return '"' + " ".join(term.words) + '"' + ("*" if prefix else "")
+    @staticmethod
+    def _combine(plan: Plan, concepts: list[str], any_concept: bool, both: str, either: str
+                 ) -> str:
+        """Concept expressions joined as the plan asks: all of them, any (for scoring and
+        highlighting), or any ``plan.minimum`` of them (the relaxed form)."""
+        if any_concept or plan.minimum == 1:
+            return f" {either} ".join(concepts)
+        if plan.relaxed:
+            return f" {either} ".join("(" + f" {both} ".join(combination) + ")"
+                                      for combination in combinations(concepts, plan.minimum))
+        return f" {both} ".join(concepts)
 
-        positive = [t for t in terms if not t.negated]
-        if not positive:
-            return ""
-        parts = [quoted(t, prefix_last and i == len(positive) - 1)
-                 for i, t in enumerate(positive)]
-        expression = " AND ".join(parts)
-        for term in (t for t in terms if t.negated):
-            expression = f"({expression}) NOT {quoted(term)}"
+    def _fts5_expression(self, plan: Plan, prefix_last=False, loose=False,
+                         any_concept=False) -> str:
+        """FTS5 syntax for ``plan``; every word is quoted, so none is an operator. ``loose``
+        matches a phrase's words anywhere and ignores exclusions."""
+        def quoted(words, prefix=False):
+            if loose and len(words) > 1:
+                return "(" + " AND ".join(f'"{word}"' for word in words) + ")"
+            return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+        if not plan:
+            return '""'
+        last = len(plan.concepts) - 1
+        concepts = []
+        for index, concept in enumerate(plan.concepts):
+            alternatives = [quoted(words, prefix_last and index == last)
+                            for words in concept.alternatives]
+            concepts.append(alternatives[0] if len(alternatives) == 1
+                            else "(" + " OR ".join(alternatives) + ")")
+        expression = self._combine(plan, concepts, any_concept, "AND", "OR")
+        for words in () if loose or any_concept else plan.excluded:
+            expression = f"({expression}) NOT {quoted(words)}"
         return expression
 
-    def _websearch_text(self, terms: list[Term]) -> str:
-        """PostgreSQL websearch_to_tsquery syntax; it never raises on odd input."""
-        parts = []
-        for term in terms:
-            text = " ".join(term.words)
-            text = f'"{text}"' if term.is_phrase else text
-            parts.append(f"-{text}" if term.negated else text)
-        return " ".join(parts) if any(not t.negated for t in terms) else ""
+    def _tsquery_text(self, plan: Plan, loose=False, any_concept=False) -> str:
+        """PostgreSQL to_tsquery syntax for ``plan``. Words hold only letters, digits and
+        underscores (search.query.parse_terms), so none is an operator."""
+        def alternative(words):
+            return (" & " if loose else " <-> ").join(words)
+
+        concepts = ["(" + " | ".join(alternative(words) for words in concept.alternatives) + ")"
+                    for concept in plan.concepts]
+        text = self._combine(plan, concepts, any_concept, "&", "|")
+        for words in () if loose or any_concept else plan.excluded:
+            text = f"({text}) & !({alternative(words)})"
+        return text
 
     # -- the page, the counts and the facets ------------------------------------------------
-    def _text(self, terms, within=None, loose=False, buckets=None, broad=False) -> RawSQL:
-        """A condition: the entry matches ``terms`` in its title ("title"), title or summary
-        ("title_summary") or anywhere. ``loose`` matches a phrase's words anywhere and ignores
-        exclusions: what the index alone answers, for estimating work. On SQLite, ``buckets``
-        keeps to the first sample buckets inside the full-text scan, and ``broad`` (many rows
-        match, see _dense) checks each row against the index rather than listing every match
-        first."""
-        if loose:
-            terms = [Term((word,)) for term in terms if not term.negated for word in term.words]
+    def _text(self, plan: Plan, within=None, loose=False, buckets=None, broad=False) -> RawSQL:
+        """A condition: the entry matches ``plan`` in its title ("title"), its title, summary
+        or tags ("strong") or anywhere. ``loose``: see _fts5_expression; what the index alone
+        answers, for estimating work. On SQLite, ``buckets`` keeps to the first sample buckets
+        inside the full-text scan, and ``broad`` (many rows match, see _dense) checks each row
+        against the index rather than listing every match first."""
+        if not plan:  # only exclusions: nothing matches
+            return RawSQL("1 = 0", [], output_field=BooleanField())
         if self.vendor == "postgresql":
             # The column comes from PG_VECTORS; the text is a parameter.
-            return RawSQL(f"{PG_VECTORS[within]} @@ websearch_to_tsquery('english', %s)",  # noqa: S611
-                          [self._websearch_text(terms) or '""'], output_field=BooleanField())
-        expression = self._fts5_expression(terms) or '""'
+            return RawSQL(f"{PG_VECTORS[within]} @@ to_tsquery('english', %s)",  # noqa: S611
+                          [self._tsquery_text(plan, loose=loose)], output_field=BooleanField())
+        expression = self._fts5_expression(plan, loose=loose)
         if within:
             expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
         if broad:
@@ -105,8 +148,8 @@ class DatabaseBackend:
         return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
                       [expression], output_field=BooleanField())
 
-    def _matches(self, principal, terms, buckets=None, **text):
-        """The visible entries matching ``terms`` (in the first ``buckets`` sample buckets);
+    def _matches(self, principal, plan, buckets=None, **text):
+        """The visible entries matching ``plan`` (in the first ``buckets`` sample buckets);
         the ORM compiles the access policy."""
         matches = SearchEntry.objects.filter(entry_policy.visible_q(principal))
         if buckets is not None:
@@ -115,7 +158,7 @@ class DatabaseBackend:
             matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
             if self.vendor != "postgresql":
                 text["buckets"] = buckets
-        return matches.filter(self._text(terms, **text)) if terms else matches
+        return matches.filter(self._text(plan, **text)) if plan is not None else matches
 
     def _conditions(self, request: SearchRequest) -> dict[str, tuple[str, list]]:
         """Each chosen facet as SQL on the entries' own column names, so it applies both to
@@ -147,30 +190,32 @@ class DatabaseBackend:
         return (" AND ".join(c[0] for c in chosen) or "1 = 1",
                 [p for c in chosen for p in c[1]])
 
-    def _estimate(self, principal, terms) -> int:
+    def _estimate(self, principal, plan) -> int:
         """About how many entries a search must look at, from the 1% in sample bucket 0."""
-        return self._matches(principal, terms, buckets=1, loose=True).count() * SAMPLE_BUCKETS
+        return self._matches(principal, plan, buckets=1, loose=True).count() * SAMPLE_BUCKETS
 
-    def _buckets(self, principal, terms) -> int:
+    def _buckets(self, principal, plan) -> int:
         """How many of the 100 sample buckets to count: all of them while the work is small,
         else enough for about SEARCH_SAMPLE_SIZE entries. On
         PostgreSQL a phrase is checked against each candidate's stored text, so phrases count
         for more work."""
         limit = settings.SEARCH_EXACT_COUNT_LIMIT
-        work = self._estimate(principal, terms)
-        if self.vendor == "postgresql" and any(t.is_phrase for t in terms):
+        work = self._estimate(principal, plan)
+        phrases = plan is not None and any(
+            len(words) > 1 for c in plan.concepts for words in c.alternatives)
+        if self.vendor == "postgresql" and phrases:
             work *= PHRASE_WORK
         if limit is None or work <= limit:
             return SAMPLE_BUCKETS
         return max(1, min(SAMPLE_BUCKETS, math.ceil(
             SAMPLE_BUCKETS * settings.SEARCH_SAMPLE_SIZE / work)))
 
-    def _counts(self, principal, terms, conditions, buckets) -> tuple[dict, int]:
+    def _counts(self, principal, plan, conditions, buckets) -> tuple[dict, int]:
         """Facet counts and the total, in one statement over CTE ``m``: the visible entries
         matching the text (in the first ``buckets`` sample buckets). Each facet ignores its
         own condition, so its other options keep their counts (several values of one facet
         widen the search)."""
-        matches = self._matches(principal, terms,
+        matches = self._matches(principal, plan,
                                 buckets=buckets if buckets < SAMPLE_BUCKETS else None)
         sql, params = matches.values("id", *FACET_COLUMNS.values()).query.sql_with_params()
         parts = []
@@ -211,50 +256,86 @@ class DatabaseBackend:
             counts[facet] = {slugs[int(pk)]: n for pk, n in ids.items() if int(pk) in slugs}
         return counts
 
-    def _page(self, principal, request, terms, conditions) -> list[int]:
-        """The page's ids. Relevance ranks title matches first, then title-or-summary matches,
-        then the rest, newest first within each. Each tier is an ordered scan that stops at
-        the page, and a tier runs only while the page is not full, so the page costs about the
-        same however many entries match."""
+    def _page(self, principal, request, plan, conditions, total, pinned=()) -> list[int]:
+        """The page's ids, ``pinned`` ones first. Relevance ranks by score (see _scores) while
+        a search matches at most RANK_ALL entries. A broader search ranks in tiers: title
+        matches, then title, summary or tag matches, then the rest, newest first within each;
+        each tier is an ordered scan that stops at the page, so the page costs about the same
+        however many entries match (scoring them all would not)."""
         where, where_params = self._where(conditions)
-        visible = self._matches(principal, []).filter(  # values are parameters
+        visible = self._matches(principal, None).filter(  # values are parameters
             RawSQL(where, where_params, output_field=BooleanField()))  # noqa: S611
+        offset = (request.page - 1) * request.per_page
+        end = offset + request.per_page
 
         density = {}
 
         def text(within=None):
             if within not in density:
-                density[within] = self._dense(terms, within)
-            return self._text(terms, within=within, broad=density[within])
+                density[within] = self._dense(plan, within)
+            return self._text(plan, within=within, broad=density[within])
 
-        if not terms or request.sort == "newest":
-            tiers = [visible.filter(text()) if terms else visible]
-        else:
-            # A title or summary match is a match, unless a word is excluded elsewhere. On
-            # SQLite each condition is a look-up per row, so it is left out where it adds
+        newest = ("-published_at", "-id")
+        if plan is None or request.sort == "newest":
+            scope = visible.filter(text()) if plan is not None else visible
+            return list(scope.order_by(*newest).values_list("id", flat=True)[offset:end])
+        ranked = None
+        if total <= RANK_ALL:
+            candidates = list(visible.filter(text()).values_list("id", "published_at"))
+            scores = self._scores(plan, [pk for pk, _ in candidates])
+            if scores is not None:
+                candidates.sort(key=lambda row: (-scores.get(row[0], 0.0),
+                                                 -row[1].timestamp(), -row[0]))
+                ranked = [pk for pk, _ in candidates]
+        if ranked is None:
+            # A title or strong-field match is a match, unless a word is excluded elsewhere.
+            # On SQLite each condition is a look-up per row, so it is left out where it adds
             # nothing; PostgreSQL's planner can use it, answered by the index.
-            needed = any(t.negated for t in terms) or self.vendor == "postgresql"
+            needed = bool(plan.excluded) or plan.relaxed or self.vendor == "postgresql"
             scope = visible.filter(text()) if needed else visible
             tiers = [lambda: scope.filter(text("title")),
-                     lambda: scope.filter(text("title_summary")).exclude(text("title")),
-                     lambda: visible.filter(text()).exclude(text("title_summary"))]
-        offset = (request.page - 1) * request.per_page
-        ids = []
-        for tier in tiers:
-            wanted = offset + request.per_page - len(ids)
-            if wanted <= 0:
-                break
-            tier = tier() if callable(tier) else tier
-            ids += tier.order_by("-published_at", "-id").values_list("id", flat=True)[:wanted]
-        return ids[offset:offset + request.per_page]
+                     lambda: scope.filter(text("strong")).exclude(text("title")),
+                     lambda: visible.filter(text()).exclude(text("strong"))]
+            ranked = []
+            for tier in tiers:
+                wanted = end + len(pinned) - len(ranked)
+                if wanted <= 0:
+                    break
+                ranked += tier().order_by(*newest).values_list("id", flat=True)[:wanted]
+        ids = [*pinned, *(pk for pk in ranked if pk not in pinned)]
+        return ids[offset:end]
 
-    def _dense(self, terms, within=None) -> bool:
-        """SQLite only: whether ``terms`` match so many entries (in ``within``) that a scan in
+    def _scores(self, plan, ids) -> dict[int, float] | None:
+        """Each entry's relevance to the plan's words: PostgreSQL's ts_rank_cd() over any of
+        them (an entry with more of them scores higher), FTS5's bm25() over the plan's own
+        match; the title weighs most, then tags, then summary, then body. None when FTS5 would
+        have to score more than RANK_FTS5 entries: bm25() is only available while FTS5 lists
+        the matches, which it cannot do for a list of rows without repeating the search."""
+        if not ids:
+            return {}
+        if self.vendor == "postgresql":
+            placeholders = ", ".join(["%s"] * len(ids))
+            sql = ("SELECT id, ts_rank_cd(%s::float4[], search_vector, "
+                   f"to_tsquery('english', %s), {PG_NORMALISATION}) "
+                   f"FROM search_searchentry WHERE id IN ({placeholders})")
+            params = [PG_WEIGHTS, self._tsquery_text(plan, any_concept=True), *ids]
+        else:
+            weights = ", ".join(str(FTS5_WEIGHTS[column]) for column in FTS5_ORDER)
+            sql = (f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "
+                   "WHERE search_fts MATCH %s LIMIT %s")
+            params = [self._fts5_expression(plan), RANK_FTS5 + 1]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return dict(rows) if len(rows) <= RANK_FTS5 else None
+
+    def _dense(self, plan, within=None) -> bool:
+        """SQLite only: whether ``plan`` matches so many entries (in ``within``) that a scan in
         date order checking each row finds a page sooner than listing every match first. The
         planner cannot tell, as FTS5 gives it no estimate; counting in FTS5 alone is quick."""
-        if self.vendor == "postgresql" or not terms:
+        if self.vendor == "postgresql" or plan is None:
             return False
-        expression = self._fts5_expression(terms) or '""'
+        expression = self._fts5_expression(plan)
         if within:
             expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
         with connection.cursor() as cursor:
@@ -283,31 +364,57 @@ class DatabaseBackend:
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
     def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
-        """Counts come from the whole match, or from a uniform sample of it when it is very
-        large (the results then say the numbers are approximate); the page is exact."""
-        terms = list(request.terms)
+        """All-words matching first; when it finds fewer than RELAX_BELOW entries, the
+        relaxed plan (most of the words) answers, with the all-words matches first."""
+        plan = synonyms.plan(request.terms)
         conditions = self._conditions(request)
-        with self._planner(**({"enable_seqscan": False} if terms else {})):
-            buckets = self._buckets(principal, terms)
-            approximate = buckets < SAMPLE_BUCKETS
-            counts, total = self._counts(principal, terms, conditions, buckets)
-            page = []
-            if total or approximate:
-                few = bool(terms) and not approximate and total <= settings.SEARCH_SAMPLE_SIZE
-                with self._planner(**({"enable_indexscan": False} if few else {})):
-                    page = self._page(principal, request, terms, conditions)
-        snippets = self._snippets(terms, page) if terms else {}
+        with self._planner(**({"enable_seqscan": False} if plan is not None else {})):
+            found = self._find(principal, request, plan, conditions)
+            matched_all = None
+            if (plan is not None and plan.can_relax and not found["approximate"]
+                    and found["total"] < RELAX_BELOW):
+                # Every all-words match (fewer than a page) goes first.
+                strict_total, pinned = found["total"], found["page"]
+                if strict_total and request.page > 1:
+                    pinned = self._find(principal, replace(request, page=1), plan, conditions,
+                                        counted=found)["page"]
+                relaxed_plan = plan.relax()
+                relaxed = self._find(principal, request, relaxed_plan, conditions,
+                                     pinned=pinned)
+                if relaxed["total"] > strict_total:
+                    found, plan, matched_all = relaxed, relaxed_plan, strict_total
+        page, total, approximate = found["page"], found["total"], found["approximate"]
+        snippets = self._snippets(plan, page) if plan else {}
         hits = self._hits([(pk, snippets.get(pk)) for pk in page], request)
         if approximate:  # a sampled total can be lower than what the page already shows
             total = max(total, (request.page - 1) * request.per_page + len(hits))
         results = SearchResults(request=request, hits=hits, total=total, backend=self.name,
-                                facets=build_facets(request, counts), approximate=approximate)
-        if total == 0 and terms:
+                                facets=build_facets(request, found["counts"]),
+                                approximate=approximate, matched_all=matched_all)
+        if plan is not None and (total if matched_all is None else matched_all) == 0:
             results.suggestion = self.suggest(principal, request)
         return results
 
-    def _snippets(self, terms, ids) -> dict[int, str]:
-        """Highlighted passages for the page's hits only (body first, else summary)."""
+    def _find(self, principal, request, plan, conditions, pinned=(), counted=None) -> dict:
+        """Counts (exact, or from a uniform sample of a very large match, then approximate)
+        and the page's ids for ``plan``; ``counted`` reuses counts already made."""
+        if counted is None:
+            buckets = self._buckets(principal, plan)
+            counts, total = self._counts(principal, plan, conditions, buckets)
+            counted = {"counts": counts, "total": total,
+                       "approximate": buckets < SAMPLE_BUCKETS}
+        total, approximate = counted["total"], counted["approximate"]
+        page = []
+        if total or approximate:
+            few = plan is not None and not approximate and total <= settings.SEARCH_SAMPLE_SIZE
+            with self._planner(**({"enable_indexscan": False} if few else {})):
+                page = self._page(principal, request, plan, conditions,
+                                  total if not approximate else math.inf, pinned)
+        return {**counted, "page": page}
+
+    def _snippets(self, plan, ids) -> dict[int, str]:
+        """Highlighted passages for the page's hits only (body first, else summary); every
+        word of the plan is highlighted, synonyms included."""
         if not ids:
             return {}
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
@@ -316,11 +423,11 @@ class DatabaseBackend:
             sql = (
                 "SELECT e.id, ts_headline('english', e.body, q.query, %s), "
                 "ts_headline('english', e.summary, q.query, %s) "
-                "FROM search_searchentry e, websearch_to_tsquery('english', %s) AS q(query) "
+                "FROM search_searchentry e, to_tsquery('english', %s) AS q(query) "
                 f"WHERE e.id IN ({placeholders})"
             )
             options = marks + "MinWords=12, MaxFragments=2, FragmentDelimiter= … "
-            params = [options, options, self._websearch_text(terms), *ids]
+            params = [options, options, self._tsquery_text(plan, any_concept=True), *ids]
         else:
             sql = (
                 "SELECT rowid, snippet(search_fts, 2, %s, %s, '…', %s), "
@@ -328,8 +435,8 @@ class DatabaseBackend:
                 f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
             )
             snippet_marks = [MARK_START, MARK_END, SNIPPET_WORDS]
-            params = [*snippet_marks, *snippet_marks, self._fts5_expression(terms) or '""',
-                      *ids]
+            params = [*snippet_marks, *snippet_marks,
+                      self._fts5_expression(plan, any_concept=True), *ids]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = {}
@@ -366,10 +473,10 @@ class DatabaseBackend:
         found: dict[str, set[int]] = {text: set() for text in texts}
         parts, params = [], []
         for index, text in enumerate(texts):
-            terms = parse_terms(text)
-            if not terms or not ids:
+            plan = synonyms.plan(parse_terms(text))
+            if plan is None or not ids:
                 continue
-            inner, inner_params = (SearchEntry.objects.filter(self._text(terms), pk__in=ids)
+            inner, inner_params = (SearchEntry.objects.filter(self._text(plan), pk__in=ids)
                                    .values("pk").query.sql_with_params())
             parts.append(f"SELECT U.*, {index} FROM ({inner}) AS U")
             params += inner_params
@@ -396,7 +503,7 @@ class DatabaseBackend:
                            [tsquery], output_field=BooleanField())
             rows = visible.filter(match)
         else:
-            expression = self._fts5_expression(terms, prefix_last=True)
+            expression = self._fts5_expression(plan_for(terms, {}), prefix_last=True)
             rows = visible.filter(pk__in=RawSQL(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
                 [f"title : ({expression})"]))
@@ -425,9 +532,9 @@ class DatabaseBackend:
         if not changed:
             return ""
         suggestion = " ".join(words)
-        terms = list(request.with_text(suggestion).terms)
+        plan = synonyms.plan(request.with_text(suggestion).terms)
         with self._planner(enable_seqscan=False):
-            return suggestion if self._matches(principal, terms).exists() else ""
+            return suggestion if self._matches(principal, plan).exists() else ""
 
     def _vocabulary(self, principal, limit=5000) -> set[str]:
         """Words of the titles and summaries this principal may see (newest first, bounded),

@@ -13,13 +13,17 @@ from elasticsearch_dsl import Q, Search
 
 from portal.core import access
 from portal.core.organisations.models import OrganisationKind
-from search import documents
+from search import documents, synonyms
 from search.facets import build_facets
+from search.matching import RELAX_BELOW, Plan
 from search.query import TYPES, SearchRequest, Term, parse_terms
 from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
 from search.service import EngineUnavailable
 
-BOOSTS = {"title": 4, "summary": 2, "body": 1}
+# Field weights, in the same order as the database backends' (title, tags, summary, body).
+BOOSTS = {"title": 4, "tags": 3, "summary": 2, "body": 1}
+# Added to the score of entries that match every concept, in a relaxed search.
+ALL_WORDS_BOOST = 1000
 FIELDS = [f"{name}^{boost}" if boost != 1 else name for name, boost in BOOSTS.items()]
 # SearchRequest attribute -> document field.
 FACET_FIELDS = {
@@ -50,28 +54,37 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     # -- building requests -------------------------------------------------------------------
-    def _text_clauses(self, terms: list[Term]) -> tuple[list[Q], list[Q]]:
-        """(must, must_not) for the parsed search text."""
-        positive = [t for t in terms if not t.negated]
-        if terms and not positive:
+    @staticmethod
+    def _alternative(words: tuple[str, ...]) -> Q:
+        """One way of saying a concept, in any field: a word (typos forgiven) or a phrase."""
+        if len(words) > 1:
+            return Q("multi_match", query=" ".join(words), fields=FIELDS, type="phrase")
+        return Q("multi_match", query=words[0], fields=FIELDS, fuzziness="AUTO")
+
+    def _concept(self, concept) -> Q:
+        alternatives = [self._alternative(words) for words in concept.alternatives]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return Q("bool", should=alternatives, minimum_should_match=1)
+
+    def _text_query(self, plan: Plan | None) -> tuple[list[Q], list[Q], list[Q]]:
+        """(must, should, must_not) for the plan. All-words: every concept is a must. Relaxed:
+        ``plan.minimum`` of the concepts, and entries with all of them first (a constant
+        boost far above any score), as the database backend lists them first."""
+        if plan is None:
+            return [Q("match_all")], [], []
+        if not plan:
             # Only exclusions: nothing matches, as in the database backend.
-            return [Q("match_none")], []
-        must = []
-        for term in positive:
-            text = " ".join(term.words)
-            if term.is_phrase:
-                must.append(Q("bool", minimum_should_match=1, should=[
-                    Q("match_phrase", **{name: {"query": text, "boost": boost}})
-                    for name, boost in BOOSTS.items()]))
-            else:
-                # One clause per word: each word must appear, in any of the fields (one
-                # multi_match over all words would need them all in a single field).
-                must.append(Q("multi_match", query=text, fields=FIELDS, fuzziness="AUTO",
-                              operator="and"))
+            return [Q("match_none")], [], []
+        concepts = [self._concept(concept) for concept in plan.concepts]
         # Exclusions are exact (no fuzziness), so they never drop a merely similar word.
-        must_not = [Q("multi_match", query=" ".join(t.words), fields=list(BOOSTS),
-                      type="phrase") for t in terms if t.negated]
-        return must, must_not
+        must_not = [Q("multi_match", query=" ".join(words), fields=list(BOOSTS), type="phrase")
+                    for words in plan.excluded]
+        if not plan.relaxed:
+            return concepts, [], must_not
+        most = Q("bool", should=concepts, minimum_should_match=plan.minimum)
+        every = Q("constant_score", filter=Q("bool", must=concepts), boost=ALL_WORDS_BOOST)
+        return [most], [every], must_not
 
     def _facet_filters(self, request: SearchRequest) -> dict[str, Q]:
         return {attr: Q("terms", **{field: list(getattr(request, attr))})
@@ -81,12 +94,17 @@ class ElasticsearchBackend:
         # No client yet: building a request needs no cluster (_execute attaches one).
         return Search(index=documents.alias_name())
 
-    def build_search(self, principal: access.Principal, request: SearchRequest) -> Search:
-        """The whole request (hits, total, facets, highlights, suggestion) as one Search."""
+    def build_search(self, principal: access.Principal, request: SearchRequest,
+                     relaxed=False) -> Search:
+        """The whole request (hits, total, facets, highlights, suggestion) as one Search:
+        all-words matching, or with ``relaxed`` most of the words."""
         terms = list(request.terms)
-        has_text = any(not t.negated for t in terms)
-        must, must_not = self._text_clauses(terms)
-        query = Q("bool", must=must or [Q("match_all")], must_not=must_not,
+        plan = synonyms.plan(terms)
+        if relaxed:
+            plan = plan.relax()
+        has_text = bool(plan)
+        must, should, must_not = self._text_query(plan)
+        query = Q("bool", must=must, should=should, must_not=must_not,
                   filter=[documents.access_filter(principal)])
         s = self._search().query(query).extra(track_total_hits=True)
 
@@ -148,7 +166,18 @@ class ElasticsearchBackend:
             raise
 
     def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
-        return self.results_from(request, self._execute(self.build_search(principal, request)))
+        """All-words matching first; when it finds fewer than RELAX_BELOW entries, a second
+        request with the relaxed plan (most of the words) answers, if it finds more."""
+        plan = synonyms.plan(request.terms)
+        results = self.results_from(
+            request, self._execute(self.build_search(principal, request)))
+        if plan is not None and plan.can_relax and results.total < RELAX_BELOW:
+            raw = self._execute(self.build_search(principal, request, relaxed=True))
+            if raw["hits"]["total"]["value"] > results.total:
+                relaxed = self.results_from(request, raw, matched_all=results.total)
+                relaxed.suggestion = results.suggestion  # for the words as typed
+                return relaxed
+        return results
 
     def autocomplete(self, principal, prefix: str, limit: int = 8) -> list[dict]:
         s = self.build_autocomplete(principal, prefix, limit)
@@ -160,7 +189,7 @@ class ElasticsearchBackend:
                 for source in (hit["_source"] for hit in raw["hits"]["hits"])]
 
     # -- reading responses -------------------------------------------------------------------
-    def results_from(self, request: SearchRequest, raw: dict) -> SearchResults:
+    def results_from(self, request: SearchRequest, raw: dict, matched_all=None) -> SearchResults:
         aggregations = raw.get("aggregations", {})
         counts = {attr: {bucket["key"]: bucket["doc_count"]
                          for bucket in aggregations.get(attr, {}).get("values", {})
@@ -171,7 +200,7 @@ class ElasticsearchBackend:
             hits=[self._hit(hit) for hit in raw["hits"]["hits"]],
             total=raw["hits"]["total"]["value"],
             facets=build_facets(request, counts),
-            suggestion=self._suggestion(request, raw),
+            suggestion=self._suggestion(request, raw), matched_all=matched_all,
         )
 
     def _hit(self, hit: dict) -> Hit:

@@ -37,3 +37,8 @@ class Command(BaseCommand):
                     "unverified email" if person.get("unverified") else
                     f"{person['role']} of {org}" if org else "signed-in visitor, no organisation")
             self.stdout.write(f"  {person['email']:42} {what}")
+        self.stdout.write(
+            "\nEditors, publishers, organisation admins, the moderator and the site admin also "
+            f"need a two-factor code: add the secret {loader.totp_secret()} to an authenticator "
+            "app, or run `.venv/bin/python manage.py demo_totp_code`."
+        )

@@ -1,6 +1,8 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -45,26 +47,65 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if getattr(self, "_password_changed", False):
+            self._password_changed = False
+            if self.pk:
+                revoke_tokens_after_password_change(self)
+
+    def set_password(self, raw_password):
+        # Whatever path changes it (allauth, the admin, manage.py), saving revokes the tokens.
+        super().set_password(raw_password)
+        self._password_changed = True
+
+
+def revoke_tokens_after_password_change(user):
+    from portal.core.audit.models import Kind
+    from portal.core.audit.recording import record
+
+    for token in list(user.personal_tokens.all()):
+        token.delete()
+        record(Kind.API_TOKEN_REVOKED, actor=user, target=str(token),
+               reason="password changed")
+
 
 class ApiTokenQuerySet(models.QuerySet):
-    def user_for(self, key: str):
-        """The active user a token key belongs to, or None. Only hashes are stored."""
+    def valid_for(self, key: str, scope: str, request=None):
+        """The unexpired token with ``scope`` that ``key`` is, if its user is active, else
+        None. Only hashes are stored. Use is recorded in the audit trail at most hourly."""
+        from portal.core.audit.models import Kind
+        from portal.core.audit.recording import record
+
         if not key or len(key) > 200:
             return None
-        token = self.select_related("user").filter(key_hash=hash_key(key)).first()
+        now = timezone.now()
+        token = self.select_related("user").filter(
+            key_hash=hash_key(key), expires_at__gt=now, scope=scope).first()
         if token is None or not token.user.is_active:
             return None
-        self.model.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+            record(Kind.API_TOKEN_USED, request=request, actor=token.user, target=str(token))
+        self.model.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token
 
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    SEARCH_READ = "search:read", "Read-only: search and autocomplete"
+
+
+def default_expiry():
+    return timezone.now() + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal token for the JSON API: `Authorization: Bearer <key>`. It acts as its user
-    and sees exactly what the user may see."""
+    and sees exactly what the user may see, only within its scope and until it expires. A
+    password change revokes every token of the user."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE,
                              related_name="personal_tokens")
@@ -73,6 +114,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_expiry)
+    scope = models.CharField(max_length=40, choices=TokenScope.choices,
+                             default=TokenScope.SEARCH_READ)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -82,9 +126,15 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def expired(self):
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user, name):
+    def issue(cls, user, name, lifetime_days=None):
         """Create a token; the plain key is returned once and never stored."""
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_key(key))
+        days = lifetime_days or settings.API_TOKEN_LIFETIME_DAYS
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_key(key),
+                                   expires_at=timezone.now() + timedelta(days=days))
         return token, key

@@ -16,6 +16,16 @@ class OrganisationRequestForm(forms.ModelForm):
         fields = ["name", "kind", "size_band", "website", "description"]
         help_texts = {"name": "The organisation's full name, as others will know it."}
 
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter the organisation's name.")
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"An organisation called {name} is already registered. Ask to join it from "
+                "its page instead.")
+        return name
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == OrganisationKind.INDUSTRY and not cleaned.get("size_band"):

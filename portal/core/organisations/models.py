@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from anyascii import anyascii
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -85,7 +86,7 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = self.unique_slug_for(self.name)
         if self.kind != OrganisationKind.INDUSTRY:
             self.size_band = ""
         super().save(*args, **kwargs)
@@ -109,6 +110,16 @@ class Organisation(models.Model):
 
         return get_user_model().objects.filter(
             is_active=True, memberships__organisation=self, memberships__role=Role.ADMIN)
+    @classmethod
+    def unique_slug_for(cls, name: str) -> str:
+        """A slug no other organisation has. Names in other scripts are transliterated, and a
+        name with no letters at all still gets one, so a slug is never empty."""
+        base = slugify(anyascii(name))[:190].strip("-") or "organisation"
+        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
 
     @property
     def is_approved(self):

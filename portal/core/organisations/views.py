@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.audit.models import Kind
+from portal.core.audit.recording import record
 from portal.core.notifications.sending import notify
 from portal.core.organisations.forms import (
     DecisionForm,
@@ -52,11 +54,17 @@ def _back(organisation):
 def request_organisation(request):
     form = OrganisationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            organisation = form.save()
-            Membership.objects.create(
-                organisation=organisation, user=request.user, role=Role.ADMIN
-            )
+        try:
+            with transaction.atomic():
+                organisation = form.save()
+                Membership.objects.create(
+                    organisation=organisation, user=request.user, role=Role.ADMIN
+                )
+                record(Kind.ORGANISATION_REGISTERED, request=request,
+                       organisation=organisation, target=organisation.slug)
+        except IntegrityError:  # the same name or slug registered a moment ago
+            form.add_error("name", "That name was registered just now. Choose another.")
+            return render(request, "organisations/request.html", {"form": form}, status=400)
         messages.success(
             request,
             f"Thank you. {organisation} is awaiting approval by a portal moderator; you will be "
@@ -107,6 +115,8 @@ def manage_members(request, slug):
                 invitation, token = Invitation.issue(
                     organisation, email, invite_form.cleaned_data["role"], request.user
                 )
+                record(Kind.INVITATION_SENT, request=request, organisation=organisation,
+                       target=email, role=invitation.role)
                 transaction.on_commit(
                     lambda: send_invitation_email.delay(invitation.pk, token)
                 )
@@ -136,6 +146,8 @@ def change_role(request, slug, membership_id):
             messages.error(request, "You cannot remove yourself; ask another admin.")
         else:
             membership.delete()
+            record(Kind.MEMBER_REMOVED, request=request, organisation=organisation,
+                   target=membership.user.email, role=membership.role)
             messages.success(request, f"{membership.user} was removed from {organisation}.")
         return redirect("manage-members", slug=slug)
     form = MembershipRoleForm(request.POST, instance=membership)
@@ -144,7 +156,10 @@ def change_role(request, slug, membership_id):
     elif membership.user_id == request.user.pk and form.cleaned_data["role"] != Role.ADMIN:
         messages.error(request, "You cannot step down yourself; ask another admin.")
     else:
+        previous = Membership.objects.get(pk=membership.pk).role
         form.save()
+        record(Kind.ROLE_CHANGED, request=request, organisation=organisation,
+               target=membership.user.email, previous=previous, new=membership.role)
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
     return redirect("manage-members", slug=slug)
 
@@ -174,6 +189,9 @@ def decide_join_request(request, slug, request_id):
         notify([join_request.user], JOIN_DECIDED,
                f"Your request to join {organisation} was {join_request.status}",
                organisation.get_absolute_url())
+        record(Kind.JOIN_REQUEST_DECIDED, request=request, organisation=organisation,
+               target=join_request.user.email, decision=join_request.status,
+               role=form.cleaned_data["role"] if approved else None)
     messages.success(request, f"Request from {join_request.user} {join_request.status}.")
     return redirect("manage-members", slug=slug)
 
@@ -185,6 +203,8 @@ def revoke_invitation(request, slug, invitation_id):
     invitation = get_object_or_404(organisation.invitations.open(), pk=invitation_id)
     invitation.revoked = True
     invitation.save(update_fields=["revoked"])
+    record(Kind.INVITATION_REVOKED, request=request, organisation=organisation,
+           target=invitation.email)
     messages.success(request, f"Invitation for {invitation.email} revoked.")
     return redirect("manage-members", slug=slug)
 
@@ -208,6 +228,9 @@ def accept_invitation(request, token):
             )
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
+            record(Kind.INVITATION_ACCEPTED, request=request,
+                   organisation=invitation.organisation, target=invitation.email,
+                   role=invitation.role)
         messages.success(request, f"Welcome to {invitation.organisation}.")
         return redirect(_back(invitation.organisation))
     return render(request, "organisations/invitation.html", {"invitation": invitation})

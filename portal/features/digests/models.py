@@ -3,7 +3,8 @@
 A subscription is a saved search (text and/or filters) with a frequency. A run is one
 frequency's time window and exists once (unique frequency + window). A delivery is one
 subscriber's digest in one run and also exists once (unique run + user): that uniqueness is what
-makes a repeated run, a repeated task or a retried chunk harmless.
+makes a repeated run, a repeated task or a retried chunk harmless. A run has a deadline: what is
+still undelivered by then is recorded as failed (see docs/digests.md).
 """
 
 from datetime import datetime, timedelta
@@ -52,6 +53,9 @@ class Subscription(models.Model):
         return urlencode(search_request.to_params(sort="relevance", page=1))
 
 
+PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+
+
 def window_for(frequency: str, now: datetime) -> tuple[datetime, datetime]:
     """The last complete window before ``now``: yesterday, or the week to last Monday 00:00."""
     today = now.astimezone(timezone.get_default_timezone()).replace(
@@ -67,6 +71,31 @@ class RunStatus(models.TextChoices):
     COMPLETE = "complete", "Complete"
 
 
+def deadline_for(frequency: str, window_end: datetime, now: datetime) -> datetime:
+    """When a run starting ``now`` must be done: DIGEST_RUN_DEADLINE seconds after it starts
+    if set, and never later than the end of the next window, when the next run may start."""
+    next_run = window_end + PERIODS[frequency]
+    if settings.DIGEST_RUN_DEADLINE:
+        return min(now + timedelta(seconds=settings.DIGEST_RUN_DEADLINE), next_run)
+    return next_run
+
+
+class DigestRunQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Each run's deliveries counted by state, in the same query (the admin's columns)."""
+
+        def count(*statuses):
+            return models.Count("deliveries", filter=models.Q(deliveries__status__in=statuses))
+
+        return self.annotate(
+            sent=count(DeliveryStatus.SENT), empty=count(DeliveryStatus.EMPTY),
+            pending=count(DeliveryStatus.PENDING, DeliveryStatus.SENDING),
+            retrying=count(DeliveryStatus.RETRYING), failed=count(DeliveryStatus.FAILED),
+            last_retry_at=models.Max("deliveries__next_attempt_at", filter=models.Q(
+                deliveries__status=DeliveryStatus.RETRYING)),
+        )
+
+
 class DigestRun(models.Model):
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     window_start = models.DateTimeField()
@@ -75,6 +104,15 @@ class DigestRun(models.Model):
                               default=RunStatus.RUNNING)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(
+        help_text="What is still undelivered by then is recorded as failed.")
+    paused_until = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The mail server refused connections: sending waits until then.")
+    breaker_trips = models.PositiveSmallIntegerField(
+        default=0, help_text="Pauses in a row, each twice as long as the last (capped).")
+
+    objects = DigestRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-window_start"]
@@ -84,13 +122,31 @@ class DigestRun(models.Model):
     def __str__(self):
         return f"{self.get_frequency_display()} digest for {self.window_start:%Y-%m-%d}"
 
+    def expected_finish(self, now=None) -> datetime | None:
+        """For a run loaded ``with_progress()``: when it finished, or a guess from its pace so
+        far (the open deliveries at the rate the done ones went, and not before the last retry
+        is due); None before anything is done."""
+        if self.status == RunStatus.COMPLETE:
+            return self.completed_at
+        now = now or timezone.now()
+        done, remaining = self.sent + self.empty + self.failed, self.pending + self.retrying
+        if not done or not remaining:
+            return now if not remaining else None
+        pace = (now - self.created_at) / done
+        return max(now + pace * remaining, self.last_retry_at or now)
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
+    RETRYING = "retrying", "Waiting to retry"
     SENT = "sent", "Sent"
     EMPTY = "empty", "Nothing new"
     FAILED = "failed", "Failed"
+
+
+# Not yet sent, found empty or failed: what a run still has to do.
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.RETRYING)
 
 
 class Delivery(models.Model):
@@ -103,6 +159,8 @@ class Delivery(models.Model):
                                 help_text="The items the digest listed, for the archive.")
     subject = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a delivery waiting to retry is tried again.")
     claim = models.CharField(max_length=32, blank=True, db_index=True,
                              help_text="Which attempt holds the delivery while sending.")
     claimed_at = models.DateTimeField(null=True, blank=True)

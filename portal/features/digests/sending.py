@@ -1,35 +1,69 @@
-"""Sending a chunk of digests: each delivery is claimed, sent and recorded exactly once."""
+"""Sending a chunk of digests: each delivery is claimed, sent and recorded exactly once.
 
+A message that fails for a reason that may pass (a dropped connection, a 4xx) is tried again at
+once on a new connection, a few times with short pauses; if it still fails, only its delivery
+is released to wait for its next attempt, and the chunk carries on. When the server refuses
+connections several times in a row, the chunk stops and the run pauses (the circuit breaker).
+"""
+
+import contextlib
 import logging
 import secrets
 import smtplib
+import time
 import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.features.digests import retries, runs
 from portal.features.digests.building import Digest, build_chunk
 from portal.features.digests.models import Delivery, DeliveryStatus, DigestRun, UnsubscribeToken
 
 log = logging.getLogger(__name__)
 
-REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 HEARTBEAT_EVERY = 20  # messages between refreshing the claim, so the sweep leaves it alone
-
-
-def is_permanent(error: smtplib.SMTPException) -> bool:
-    """A 5xx refusal of the recipient is final; 4xx (greylisting, full mailbox) is not."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+# A released delivery's task may arrive a moment before its time; it is due all the same.
+DUE_TOLERANCE = timedelta(seconds=1)
+SMTP_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class TransientSendError(Exception):
-    """Sending failed in a way a later attempt may fix (the chunk task retries)."""
+    """A message failed every try of this attempt in a way a later attempt may fix."""
+
+
+class ServerDown(Exception):
+    """The mail server refused DIGEST_BREAKER_AFTER connections in a row."""
+
+
+@dataclass
+class ChunkOutcome:
+    """What one attempt at a chunk did, and which of its deliveries to try again when."""
+
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    retrying: int = 0
+    skipped: int = 0
+    retry_ids: list[int] = field(default_factory=list)
+    retry_at: datetime | None = None
+    paused: bool = False
+
+    def retry(self, user_ids, when) -> None:
+        self.retry_ids += user_ids
+        self.retrying += len(user_ids)
+        self.retry_at = min(when, self.retry_at or when)
+
+    @property
+    def counts(self) -> dict:
+        return {"sent": self.sent, "empty": self.empty, "failed": self.failed,
+                "retrying": self.retrying, "skipped": self.skipped}
 
 
 def unsubscribe_keys(user_ids, frequency) -> dict[int, str]:
@@ -67,15 +101,19 @@ def render_message(digest: Digest, unsubscribe_key: str, connection=None):
     return message
 
 
-def claim_deliveries(run, user_ids) -> tuple[str, list[int]]:
-    """Atomically take the chunk's pending deliveries; returns the claim and the user ids it
-    holds. A concurrent or repeated attempt gets only what is still pending (maybe nothing)."""
+def claim_deliveries(run, user_ids, now) -> tuple[str, dict[int, int]]:
+    """Atomically take the chunk's deliveries that are pending or due for a retry; returns the
+    claim and the attempt number of each delivery it holds. A concurrent or repeated attempt
+    gets only what is still waiting (maybe nothing)."""
     claim = uuid.uuid4().hex
-    Delivery.objects.filter(run=run, user_id__in=user_ids, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claim=claim, claimed_at=timezone.now(),
-        attempts=F("attempts") + 1)
+    Delivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING)
+        | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now + DUE_TOLERANCE),
+        run=run, user_id__in=user_ids,
+    ).update(status=DeliveryStatus.SENDING, claim=claim, claimed_at=now, next_attempt_at=None,
+             attempts=F("attempts") + 1)
     held = Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING)
-    return claim, sorted(held.values_list("user_id", flat=True))
+    return claim, dict(held.values_list("user_id", "attempts"))
 
 
 def record_outcome(run, claim, user_ids, status, **fields):
@@ -89,44 +127,106 @@ def _heartbeat(run, claim):
         claimed_at=timezone.now())
 
 
-def deliver_chunk(run_id: int, user_ids: list[int]) -> dict:
+class Sender:
+    """One SMTP connection, reopened after any failure, that tries each message a few times
+    and counts the failed connections in a row (the circuit breaker's input)."""
+
+    def __init__(self):
+        self.connection = get_connection()
+        self.is_open = False
+        self.refused_in_a_row = 0
+
+    def send(self, message) -> None:
+        """Send ``message``, or raise: a permanent SMTP refusal as itself, ServerDown, or
+        TransientSendError once every try failed."""
+        tries = max(settings.DIGEST_SEND_TRIES, 1)
+        for tried in range(1, tries + 1):
+            try:
+                self._open()
+                message.send()
+                return
+            except SMTP_ERRORS as error:
+                if retries.is_permanent(error):
+                    raise
+                self.close()  # whatever the failure, the next try starts on a new connection
+                if tried == tries:
+                    raise TransientSendError(describe(error)) from error
+                time.sleep(retries.pause_between_tries(tried))
+
+    def _open(self) -> None:
+        if self.is_open:
+            return
+        try:
+            self.connection.open()
+        except SMTP_ERRORS as error:
+            self.refused_in_a_row += 1
+            if self.refused_in_a_row >= settings.DIGEST_BREAKER_AFTER:
+                raise ServerDown(describe(error)) from error
+            raise
+        self.is_open, self.refused_in_a_row = True, 0
+
+    def close(self) -> None:
+        self.is_open = False
+        with contextlib.suppress(*SMTP_ERRORS):  # a dropped connection cannot say goodbye
+            self.connection.close()
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def deliver_chunk(run_id: int, user_ids: list[int]) -> ChunkOutcome:
     """Build and send the digests of ``user_ids`` in run ``run_id``. Safe to repeat: only
-    pending deliveries are claimed, and each is recorded as soon as it is sent, so a retried
-    chunk sends only what was not sent."""
+    deliveries that are waiting are claimed, and each is recorded as soon as it is sent or
+    released, so another attempt sends only what was not sent."""
     run = DigestRun.objects.get(pk=run_id)
-    claim, held = claim_deliveries(run, user_ids)
-    counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": len(user_ids) - len(held)}
+    claim, held = claim_deliveries(run, user_ids, timezone.now())
+    outcome = ChunkOutcome(skipped=len(user_ids) - len(held))
     if not held:
-        return counts
-    digests = build_chunk(run.frequency, run.window_start, run.window_end, held)
+        return outcome
+    digests = build_chunk(run.frequency, run.window_start, run.window_end, sorted(held))
     empty = set(held) - {digest.user.pk for digest in digests if digest.items}
-    # Nothing new, or deactivated since.
-    record_outcome(run, claim, empty, DeliveryStatus.EMPTY)
-    counts["empty"] = len(empty)
+    record_outcome(run, claim, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
+    outcome.empty = len(empty)
     keys = unsubscribe_keys([d.user.pk for d in digests if d.items], run.frequency)
+    sender = Sender()
     try:
-        with get_connection() as connection:
-            for number, digest in enumerate(d for d in digests if d.items):
-                if number and number % HEARTBEAT_EVERY == 0:
-                    _heartbeat(run, claim)
-                user_id = digest.user.pk
-                try:
-                    render_message(digest, keys[user_id], connection).send()
-                except REFUSALS as error:
-                    if not is_permanent(error):
-                        raise
-                    record_outcome(run, claim, [user_id], DeliveryStatus.FAILED,
-                                   error=str(error)[:2000])
-                    counts["failed"] += 1
-                    log.warning("Digest to user %s refused permanently: %s", user_id, error)
-                    continue
-                record_outcome(run, claim, [user_id], DeliveryStatus.SENT,
-                               sent_at=timezone.now(), subject=digest.subject,
-                               item_ids=[item.id for item in digest.items], error="")
-                counts["sent"] += 1
-    except (smtplib.SMTPException, OSError) as error:
-        # Give back what this attempt still holds, so the retry (or the sweep) sends it.
-        Delivery.objects.filter(run=run, claim=claim, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.PENDING, error=str(error)[:2000])
-        raise TransientSendError(str(error)) from error
-    return counts
+        for number, digest in enumerate(d for d in digests if d.items):
+            if number and number % HEARTBEAT_EVERY == 0:
+                _heartbeat(run, claim)
+            user_id = digest.user.pk
+            try:
+                sender.send(render_message(digest, keys[user_id], sender.connection))
+            except TransientSendError as error:
+                when = min(timezone.now() + retries.next_attempt_delay(held[user_id]),
+                           run.deadline)
+                record_outcome(run, claim, [user_id], DeliveryStatus.RETRYING, next_attempt_at=when,
+                        error=str(error))
+                outcome.retry([user_id], when)
+                continue
+            except ServerDown as error:
+                # Stop burning attempts: give back everything not sent, to resume together.
+                when = min(runs.pause(run), run.deadline)
+                waiting = Delivery.objects.filter(run=run, claim=claim,
+                                                  status=DeliveryStatus.SENDING)
+                released = list(waiting.values_list("user_id", flat=True))
+                waiting.update(status=DeliveryStatus.RETRYING, next_attempt_at=when,
+                               error=f"The mail server is down: {error}")
+                outcome.retry(released, when)
+                outcome.retry_at, outcome.paused = when, True  # nothing is tried before
+                log.warning("Digest run %s paused until %s: %s", run.pk, when, error)
+                break
+            except SMTP_ERRORS as error:  # a permanent refusal
+                record_outcome(run, claim, [user_id], DeliveryStatus.FAILED, error=describe(error))
+                outcome.failed += 1
+                log.warning("Digest to user %s refused permanently: %s", user_id, error)
+                continue
+            record_outcome(run, claim, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
+                    subject=digest.subject, item_ids=[item.id for item in digest.items],
+                    error="")
+            outcome.sent += 1
+    finally:
+        sender.close()
+    if outcome.sent and not outcome.paused:  # the server is back: the next pause starts short
+        runs.resume(run)
+    return outcome
