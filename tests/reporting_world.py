@@ -39,7 +39,10 @@ def without_csrf(response):
 
 
 def with_mfa(user):
-    TOTP.activate(user, generate_totp_secret())
+    from allauth.mfa.models import Authenticator
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
     return user
 
 

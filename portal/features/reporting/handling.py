@@ -10,13 +10,25 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.audit import recording as audit
+from portal.core.audit.models import Kind
 from portal.features.reporting.models import Action, Author, CaseEvent, Note, Status
 from portal.features.reporting.sealing import add_message, open_json, seal_json
 
+AUDIT_KINDS = {Action.OPENED: Kind.REPORT_OPENED, Action.STATUS: Kind.REPORT_STATUS,
+               Action.ASSIGNED: Kind.REPORT_ASSIGNED, Action.MESSAGE: Kind.REPORT_MESSAGE,
+               Action.NOTE: Kind.REPORT_NOTE, Action.EXPORT: Kind.REPORT_EXPORTED}
+
 
 def record(report, actor, action, detail=""):
+    """On the case's timeline, and for a handler's action on the security audit trail too:
+    the case id and a status at most, never content, and never a request (no address)."""
     CaseEvent.objects.create(channel=report.channel, report=report, actor=actor, action=action,
                              detail=detail[:200])
+    kind = AUDIT_KINDS.get(action)
+    if actor is not None and kind is not None:
+        audit.record(kind, actor=actor, organisation=report.channel.organisation,
+                     target=f"case {report.pk}", **({"detail": detail} if detail else {}))
 
 
 def read_case(report, key: bytes) -> dict:

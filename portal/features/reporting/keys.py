@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.audit import recording as audit
+from portal.core.audit.models import Kind
 from portal.features.reporting import crypto
 from portal.features.reporting.models import (
     Action,
@@ -61,6 +63,9 @@ def grant(channel: Channel, channel_private_key: bytes, user, granted_by=None) -
                 "granted_by": granted_by})
         CaseEvent.objects.create(channel=channel, actor=granted_by, action=Action.KEY_GRANT,
                                  detail=f"to user {user.pk}")
+        audit.record(Kind.REPORTING_KEY_GRANTED, actor=granted_by,
+                     organisation=channel.organisation, target=user.email,
+                     channel=channel.pk)
     return key
 
 
@@ -83,6 +88,8 @@ def unlock(request, response, channel: Channel, passphrase: str) -> bytes:
     channel_key = crypto.unseal(private, key.sealed_channel_key)
     remember(request, response, channel, channel_key)
     CaseEvent.objects.create(channel=channel, actor=request.user, action=Action.UNLOCK)
+    audit.record(Kind.REPORTING_UNLOCKED, request=request, organisation=channel.organisation,
+                 target=f"channel {channel.pk}")
     return channel_key
 
 
