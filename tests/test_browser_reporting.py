@@ -10,11 +10,12 @@ from portal.features.reporting import handling, keys
 from portal.features.reporting.models import Channel, ChannelKind, Report
 from tests.reporting_world import make_handler
 from tests.test_browser import (  # noqa: F401 - fixtures
-    AXE,
     allow_sync_orm_beside_playwright,
+    assert_no_csp_violations,
     browser,
     describe,
     live_world,
+    run_axe,
     url,
 )
 
@@ -25,13 +26,19 @@ pytestmark = pytest.mark.browser
 def narrow_page(browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
     context.close()
 
 
 def assert_accessible(page, name):
-    page.add_script_tag(path=AXE)
-    results = page.evaluate("axe.run()")
+    """No Content-Security-Policy violation, no serious axe-core finding, no sideways
+    scrolling at 390 px."""
+    assert_no_csp_violations(page, name)
+    results = run_axe(page)
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {name}:\n{describe(serious)}"
     width = page.evaluate("document.documentElement.scrollWidth")

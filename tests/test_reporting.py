@@ -463,3 +463,24 @@ def test_a_moderator_names_a_reporting_body_that_takes_reports_about_anyone(worl
     # The admin, not a handler, sees counts and no content.
     page = client.get(manage).content.decode()
     assert "Open: 1 (new: 1)" in page and MARKERS["what"] not in page
+
+
+def test_handler_actions_reach_the_security_audit_trail_without_content(rw):
+    from portal.core.audit.models import AuditEvent, Kind
+
+    client = rw.unlocked_client()
+    case_url = reverse("reporting:case", args=[rw.report.pk])
+    client.get(case_url)
+    client.post(case_url, {"action": "status", "status": "in_progress"})
+    client.post(reverse("reporting:export", args=[rw.report.pk]))
+    kinds = set(AuditEvent.objects.filter(actor=rw.users["handler"]).values_list("kind",
+                                                                                   flat=True))
+    assert {Kind.REPORTING_UNLOCKED, Kind.REPORT_OPENED, Kind.REPORT_STATUS,
+            Kind.REPORT_MESSAGE, Kind.REPORT_NOTE, Kind.REPORT_EXPORTED} <= kinds
+    assert AuditEvent.objects.filter(kind=Kind.REPORTING_KEY_GRANTED).count() == 3
+    trail = str(list(AuditEvent.objects.values()))
+    assert not any(marker in trail for marker in MARKERS.values())
+    assert rw.report.category not in trail
+    # The reporter's own actions leave no audit event, so no address is kept for them.
+    assert not AuditEvent.objects.filter(actor__isnull=True, ip_address__isnull=False,
+                                         kind__startswith="report").exists()
