@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.features.digests",
     "portal.features.training",
     "portal.features.standards",
+    "portal.features.reporting",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -258,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(hour=6, minute=30, day_of_week="mon")},
     "sweep-digests": {"task": "digests.sweep",
                       "schedule": crontab(minute="*/10")},
+    "reporting-deadlines": {"task": "reporting.check_deadlines",
+                            "schedule": crontab(minute=15)},
+    "reporting-purge": {"task": "reporting.purge",
+                        "schedule": crontab(hour=3, minute=40)},
     "purge-audit-trail": {"task": "audit.purge", "schedule": crontab(hour=3, minute=15)},
     "training-reminders": {"task": "training.send_reminders",
                            "schedule": crontab(hour=7, minute=0)},
@@ -267,6 +272,9 @@ CELERY_BEAT_SCHEDULE = {
 # The security audit trail keeps events this many days, and their IP addresses fewer.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 90)
+# Confidential reporting: wrong receipt codes allowed per client and in total per hour.
+REPORTING_WRONG_CODES_PER_CLIENT = env_int("REPORTING_WRONG_CODES_PER_CLIENT", 10)
+REPORTING_WRONG_CODES_GLOBAL = env_int("REPORTING_WRONG_CODES_GLOBAL", 300)
 
 # Cache: Redis when available, so rate limits (the portal's and allauth's), used TOTP codes
 # and cached pages are shared between processes (docs/performance.md: what is cached). Without

@@ -22,3 +22,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Suites send many searches from one client; the rate limit tests set their own small limits.
 PORTAL_RATE_LIMITS = {scope: "100000/m" for scope in PORTAL_RATE_LIMITS}  # noqa: F405
+# Confidential reporting: Argon2id at libsodium's minimum cost, so tests stay quick.
+REPORTING_ARGON2 = {"opslimit": 1, "memlimit": 8192}

@@ -228,6 +228,26 @@ def uptake_rule(principal: Principal) -> list[Grant]:
     return result
 
 
+def report_rule(principal: Principal) -> list[Grant]:
+    """A confidential report is read only by its ``readers``: the case handlers of the channel
+    it was sent to, minus any the reporter excluded (kept in step by the reporting feature).
+    Someone who is no longer a case handler anywhere reads none, whatever the list says.
+    Moderators and superusers get nothing here."""
+    from portal.core.organisations.models import Capability
+
+    if principal.user_id is None or not principal.organisations_where(Capability.CASE_HANDLER):
+        return []
+    return [Grant(None, "readers", frozenset({principal.user_id}))]
+
+
+def channel_admin_rule(principal: Principal) -> list[Grant]:
+    """A reporting channel is managed by its organisation's admins (settings, handlers, counts
+    and deadlines; never report content)."""
+    from portal.core.organisations.models import Role
+
+    return [Grant(None, "organisation", principal.organisations_where(Role.ADMIN))]
+
+
 class SharedItem(Protocol):
     """What the policy needs to know about one item (``cms.ItemPage`` provides it)."""
 

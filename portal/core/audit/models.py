@@ -24,6 +24,15 @@ class Kind(models.TextChoices):
     MEMBER_REMOVED = "member_removed", "Member removed"
     LABEL_CHANGED = "label_changed", "TLP label changed"
     RECIPIENTS_CHANGED = "recipients_changed", "Recipients changed"
+    # Confidential reporting: what case handlers do, never what a case says.
+    REPORT_OPENED = "report_opened", "Confidential case opened"
+    REPORT_STATUS = "report_status", "Confidential case status changed"
+    REPORT_ASSIGNED = "report_assigned", "Confidential case assigned"
+    REPORT_MESSAGE = "report_message", "Message sent to a reporter"
+    REPORT_NOTE = "report_note", "Internal note added to a confidential case"
+    REPORT_EXPORTED = "report_exported", "Confidential case exported"
+    REPORTING_KEY_GRANTED = "reporting_key_granted", "Reporting channel key granted"
+    REPORTING_UNLOCKED = "reporting_unlocked", "Reporting inbox unlocked"
 
 
 class AuditEvent(models.Model):
