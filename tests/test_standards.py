@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import URLPattern, reverse
 
+from cms.factories import make_organisation as make_org
 from portal.core.access import principal_for_user
 from portal.core.organisations.models import Capability, MembershipCapability
 from portal.core.tlp import TLP
@@ -33,7 +34,7 @@ from tests.standards_world import (
     make_standard,
     publish_new_version,
 )
-from tests.world import ROLES, make_org, make_user
+from tests.world import ROLES, make_user
 
 pytestmark = pytest.mark.django_db
 
