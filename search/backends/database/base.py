@@ -1,4 +1,5 @@
-"""Search in the database: SQLite FTS5 by default, PostgreSQL full-text search on PostgreSQL.
+"""What the database search backends share (search.backends.database.sqlite and .postgresql
+supply each database's full-text SQL).
 
 Every statement starts from the entries the principal may see (the access policy's filter,
 compiled by the ORM) and adds the full-text match, so totals, facet counts, snippets and
@@ -6,7 +7,7 @@ suggestions only ever count what the principal may see. The text is matched as a
 (search.matching: concepts with their synonyms, all of them or most of them). A search costs
 about the same however much it matches: counts come from a uniform sample when the match is
 very large, a modest match is ranked by score, and a broad one by ordered scans that stop once
-the page is full (see ``DatabaseBackend.search`` and ``_page``).
+the page is full (see ``BaseDatabaseBackend.search`` and ``_page``).
 """
 
 import difflib
@@ -18,7 +19,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, SmallIntegerField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -29,29 +30,16 @@ from portal.core.organisations.models import Organisation
 from search import synonyms
 from search.access import entry_policy
 from search.facets import build_facets
-from search.matching import RELAX_BELOW, Plan, plan_for
+from search.matching import RELAX_BELOW, Plan
 from search.models import SearchEntry
 from search.query import TYPES, SearchRequest, parse_terms
-from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
+from search.results import MARK_START, Hit, SearchResults, highlight
 
 SNIPPET_WORDS = 30
 VOCABULARY_SECONDS = 300
 SAMPLE_BUCKETS = 100  # SearchEntry.sample is id % 100
-PHRASE_WORK = 4  # on PostgreSQL a phrase costs about this many word matches per candidate
 # Facets whose values are slugs of these models, and ids in the entries.
 SLUG_MODELS = {"organisations": Organisation, "topics": Topic, "audiences": Audience}
-# Where a search looks, by backend: PostgreSQL's stored vectors and FTS5's column filters.
-# "strong": the title, summary and tags (topic and audience names).
-PG_VECTORS = {None: "search_vector", "title": "title_vector", "strong": "rank_vector"}
-FTS5_COLUMNS = {"title": "title", "strong": "title summary tags"}
-# Relevance weights. FTS5 weighs each column in bm25(), in the table's column order;
-# PostgreSQL's vector weighs title A, tags B, summary C, body D (migration 0004), and
-# ts_rank_cd() takes the weights as {D, C, B, A}, with the score divided by 1 + the log of
-# the entry's length (normalisation 1), as bm25 also favours the shorter of two matches.
-FTS5_ORDER = ("title", "summary", "body", "tags")
-FTS5_WEIGHTS = {"title": 10.0, "tags": 5.0, "summary": 3.0, "body": 1.0}
-PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
-PG_NORMALISATION = 1
 # Every match is scored while a search matches at most RANK_ALL entries (and, on SQLite, its
 # words match at most RANK_FTS5 entries before the access rule and filters); a broader search
 # ranks in field tiers (see _page).
@@ -63,14 +51,16 @@ FACET_COLUMNS = {"types": "kind", "organisation_kinds": "organisation_kind", "la
                  "topics": "topic_ids", "audiences": "audience_ids"}
 
 
-class DatabaseBackend:
+class BaseDatabaseBackend:
+    """The search itself; a subclass for each database writes its full-text SQL (the
+    ``_match``, ``_score_query``, ``_snippet_query`` and ``_title_prefix`` hooks, and
+    ``_dense`` or ``_planner`` where it needs them)."""
+
     name = "database"
+    phrase_work = 1  # how many word matches a phrase costs per candidate (see _buckets)
+    tiers_filter_match = False  # whether a broad search's tiers filter by the whole match
 
     # -- full-text dialects ------------------------------------------------------------------
-    @property
-    def vendor(self):
-        return connection.vendor
-
     @staticmethod
     def _combine(plan: Plan, concepts: list[str], any_concept: bool, both: str, either: str
                  ) -> str:
@@ -83,69 +73,21 @@ class DatabaseBackend:
                                       for combination in combinations(concepts, plan.minimum))
         return f" {both} ".join(concepts)
 
-    def _fts5_expression(self, plan: Plan, prefix_last=False, loose=False,
-                         any_concept=False) -> str:
-        """FTS5 syntax for ``plan``; every word is quoted, so none is an operator. ``loose``
-        matches a phrase's words anywhere and ignores exclusions."""
-        def quoted(words, prefix=False):
-            if loose and len(words) > 1:
-                return "(" + " AND ".join(f'"{word}"' for word in words) + ")"
-            return '"' + " ".join(words) + '"' + ("*" if prefix else "")
-
-        if not plan:
-            return '""'
-        last = len(plan.concepts) - 1
-        concepts = []
-        for index, concept in enumerate(plan.concepts):
-            alternatives = [quoted(words, prefix_last and index == last)
-                            for words in concept.alternatives]
-            concepts.append(alternatives[0] if len(alternatives) == 1
-                            else "(" + " OR ".join(alternatives) + ")")
-        expression = self._combine(plan, concepts, any_concept, "AND", "OR")
-        for words in () if loose or any_concept else plan.excluded:
-            expression = f"({expression}) NOT {quoted(words)}"
-        return expression
-
-    def _tsquery_text(self, plan: Plan, loose=False, any_concept=False) -> str:
-        """PostgreSQL to_tsquery syntax for ``plan``. Words hold only letters, digits and
-        underscores (search.query.parse_terms), so none is an operator."""
-        def alternative(words):
-            return (" & " if loose else " <-> ").join(words)
-
-        concepts = ["(" + " | ".join(alternative(words) for words in concept.alternatives) + ")"
-                    for concept in plan.concepts]
-        text = self._combine(plan, concepts, any_concept, "&", "|")
-        for words in () if loose or any_concept else plan.excluded:
-            text = f"({text}) & !({alternative(words)})"
-        return text
-
     # -- the page, the counts and the facets ------------------------------------------------
     def _text(self, plan: Plan, within=None, loose=False, buckets=None, broad=False) -> RawSQL:
         """A condition: the entry matches ``plan`` in its title ("title"), its title, summary
-        or tags ("strong") or anywhere. ``loose``: see _fts5_expression; what the index alone
-        answers, for estimating work. On SQLite, ``buckets`` keeps to the first sample buckets
-        inside the full-text scan, and ``broad`` (many rows match, see _dense) checks each row
-        against the index rather than listing every match first."""
+        or tags ("strong") or anywhere. ``loose``: what the index alone answers (a phrase's
+        words anywhere, no exclusions), for estimating work. On SQLite, ``buckets`` keeps to
+        the first sample buckets inside the full-text scan, and ``broad`` (many rows match,
+        see _dense) checks each row against the index rather than listing every match
+        first."""
         if not plan:  # only exclusions: nothing matches
             return RawSQL("1 = 0", [], output_field=BooleanField())
-        if self.vendor == "postgresql":
-            # The column comes from PG_VECTORS; the text is a parameter.
-            return RawSQL(f"{PG_VECTORS[within]} @@ to_tsquery('english', %s)",  # noqa: S611
-                          [self._tsquery_text(plan, loose=loose)], output_field=BooleanField())
-        expression = self._fts5_expression(plan, loose=loose)
-        if within:
-            expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
-        if broad:
-            table = SearchEntry._meta.db_table
-            return RawSQL("EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s "  # noqa: S611
-                          f'AND search_fts.rowid = "{table}"."id")', [expression],
-                          output_field=BooleanField())
-        if buckets:
-            return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-                          "AND rowid %% 100 < %s)", [expression, buckets],
-                          output_field=BooleanField())
-        return RawSQL("id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
-                      [expression], output_field=BooleanField())
+        return self._match(plan, within=within, loose=loose, buckets=buckets, broad=broad)
+
+    def _match(self, plan: Plan, within, loose, buckets, broad) -> RawSQL:
+        """The condition of _text for a plan that has words."""
+        raise NotImplementedError
 
     def _matches(self, principal, plan, buckets=None, **text):
         """The visible entries matching ``plan`` (in the first ``buckets`` sample buckets);
@@ -155,8 +97,7 @@ class DatabaseBackend:
             # A smallint on both sides, so PostgreSQL's GIN index answers the bucket with the
             # text; SQLite reads it from its covering index, and also inside the FTS5 scan.
             matches = matches.filter(sample__lt=Cast(buckets, SmallIntegerField()))
-            if self.vendor != "postgresql":
-                text["buckets"] = buckets
+            text["buckets"] = buckets
         return matches.filter(self._text(plan, **text)) if plan is not None else matches
 
     def _conditions(self, request: SearchRequest) -> dict[str, tuple[str, list]]:
@@ -202,8 +143,8 @@ class DatabaseBackend:
         work = self._estimate(principal, plan)
         phrases = plan is not None and any(
             len(words) > 1 for c in plan.concepts for words in c.alternatives)
-        if self.vendor == "postgresql" and phrases:
-            work *= PHRASE_WORK
+        if phrases:
+            work *= self.phrase_work
         if limit is None or work <= limit:
             return SAMPLE_BUCKETS
         return max(1, min(SAMPLE_BUCKETS, math.ceil(
@@ -290,7 +231,7 @@ class DatabaseBackend:
             # A title or strong-field match is a match, unless a word is excluded elsewhere.
             # On SQLite each condition is a look-up per row, so it is left out where it adds
             # nothing; PostgreSQL's planner can use it, answered by the index.
-            needed = bool(plan.excluded) or plan.relaxed or self.vendor == "postgresql"
+            needed = bool(plan.excluded) or plan.relaxed or self.tiers_filter_match
             scope = visible.filter(text()) if needed else visible
             tiers = [lambda: scope.filter(text("title")),
                      lambda: scope.filter(text("strong")).exclude(text("title")),
@@ -312,55 +253,25 @@ class DatabaseBackend:
         the matches, which it cannot do for a list of rows without repeating the search."""
         if not ids:
             return {}
-        if self.vendor == "postgresql":
-            placeholders = ", ".join(["%s"] * len(ids))
-            sql = ("SELECT id, ts_rank_cd(%s::float4[], search_vector, "
-                   f"to_tsquery('english', %s), {PG_NORMALISATION}) "
-                   f"FROM search_searchentry WHERE id IN ({placeholders})")
-            params = [PG_WEIGHTS, self._tsquery_text(plan, any_concept=True), *ids]
-        else:
-            weights = ", ".join(str(FTS5_WEIGHTS[column]) for column in FTS5_ORDER)
-            sql = (f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "
-                   "WHERE search_fts MATCH %s LIMIT %s")
-            params = [self._fts5_expression(plan), RANK_FTS5 + 1]
+        sql, params = self._score_query(plan, ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return dict(rows) if len(rows) <= RANK_FTS5 else None
 
+    def _score_query(self, plan, ids) -> tuple[str, list]:
+        """SQL and parameters for (id, score) rows of ``ids`` (see _scores)."""
+        raise NotImplementedError
+
     def _dense(self, plan, within=None) -> bool:
-        """SQLite only: whether ``plan`` matches so many entries (in ``within``) that a scan in
-        date order checking each row finds a page sooner than listing every match first. The
-        planner cannot tell, as FTS5 gives it no estimate; counting in FTS5 alone is quick."""
-        if self.vendor == "postgresql" or plan is None:
-            return False
-        expression = self._fts5_expression(plan)
-        if within:
-            expression = f"{{{FTS5_COLUMNS[within]}}} : ({expression})"
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s",
-                           [expression])
-            return cursor.fetchone()[0] > settings.SEARCH_SAMPLE_SIZE
+        """Whether a broad scan should check each row against the index (see _text); only
+        FTS5 needs telling."""
+        return False
 
     @contextmanager
     def _planner(self, **flags):
-        """PostgreSQL planner settings for the statements inside (SET LOCAL, in a transaction).
-
-        ``enable_seqscan=False`` for text: the planner does not count the cost of reading a
-        stored vector back from out-of-line storage, and would rather scan every row than use
-        the index for a common word, which answers without reading them.
-        ``enable_indexscan=False`` for a page of few matches: the planner would otherwise bet
-        on walking the date index until a page is found, which for a word missing from its
-        statistics can mean every row; with few matches, sorting them is cheap."""
-        if self.vendor != "postgresql" or not flags:
-            yield
-            return
-        with transaction.atomic(), connection.cursor() as cursor:
-            for name, on in flags.items():
-                cursor.execute(f"SET LOCAL {name} = {'on' if on else 'off'}")
-            yield
-            for name in flags:
-                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+        """Planner settings for the statements inside; only PostgreSQL takes any."""
+        yield
 
     def search(self, principal: access.Principal, request: SearchRequest) -> SearchResults:
         """All-words matching first; when it finds fewer than RELAX_BELOW entries, the
@@ -416,26 +327,7 @@ class DatabaseBackend:
         word of the plan is highlighted, synonyms included."""
         if not ids:
             return {}
-        marks = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
-        placeholders = ", ".join(["%s"] * len(ids))
-        if self.vendor == "postgresql":
-            sql = (
-                "SELECT e.id, ts_headline('english', e.body, q.query, %s), "
-                "ts_headline('english', e.summary, q.query, %s) "
-                "FROM search_searchentry e, to_tsquery('english', %s) AS q(query) "
-                f"WHERE e.id IN ({placeholders})"
-            )
-            options = marks + "MinWords=12, MaxFragments=2, FragmentDelimiter= … "
-            params = [options, options, self._tsquery_text(plan, any_concept=True), *ids]
-        else:
-            sql = (
-                "SELECT rowid, snippet(search_fts, 2, %s, %s, '…', %s), "
-                "snippet(search_fts, 1, %s, %s, '…', %s) FROM search_fts "
-                f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
-            )
-            snippet_marks = [MARK_START, MARK_END, SNIPPET_WORDS]
-            params = [*snippet_marks, *snippet_marks,
-                      self._fts5_expression(plan, any_concept=True), *ids]
+        sql, params = self._snippet_query(plan, ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = {}
@@ -444,6 +336,10 @@ class DatabaseBackend:
                 if marked:
                     found[entry_id] = marked[0]
         return found
+
+    def _snippet_query(self, plan, ids) -> tuple[str, list]:
+        """SQL and parameters for (id, body passage, summary passage) rows of ``ids``."""
+        raise NotImplementedError
 
     def _hits(self, page, request) -> list[Hit]:
         entries = (SearchEntry.objects.filter(pk__in=[pk for pk, _ in page])
@@ -491,24 +387,17 @@ class DatabaseBackend:
         if not terms:
             return []
         visible = SearchEntry.objects.filter(entry_policy.visible_q(principal))
-        if self.vendor == "postgresql":
-            words = [w for t in terms for w in t.words]
-            tsquery = " & ".join(f"{w}" for w in words[:-1])
-            tsquery = (tsquery + " & " if tsquery else "") + f"{words[-1]}:*"
-            words_ok = all(w.replace("_", "").isalnum() for w in words)
-            if not words_ok:
-                return []
-            match = RawSQL("to_tsvector('simple', title) @@ to_tsquery('simple', %s)",
-                           [tsquery], output_field=BooleanField())
-            rows = visible.filter(match)
-        else:
-            expression = self._fts5_expression(plan_for(terms, {}), prefix_last=True)
-            rows = visible.filter(pk__in=RawSQL(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
-                [f"title : ({expression})"]))
+        rows = self._title_prefix(visible, terms)
+        if rows is None:
+            return []
         rows = rows.order_by("-published_at").values("title", "url", "tlp", "kind")[:limit]
         return [{"title": r["title"], "url": r["url"], "tlp": r["tlp"], "type": r["kind"]}
                 for r in rows]
+
+    def _title_prefix(self, visible, terms):
+        """The ``visible`` entries whose titles hold ``terms``, the last one as a prefix, or
+        None when the terms cannot be searched."""
+        raise NotImplementedError
 
     def suggest(self, principal, request: SearchRequest) -> str:
         """A spelling correction that finds something this principal may see, or ""."""
