@@ -172,6 +172,9 @@ def test_readers_follow_the_handler_capability(rw, world):
     MembershipCapability.objects.get(membership__user=rw.users["handler"],
                                      capability=Capability.CASE_HANDLER).delete()
     assert not rw.report.readers.exists()
+    # Their copy of the channel key goes too: a new grant is needed if they come back.
+    assert not rw.channel.handler_keys.filter(user=rw.users["handler"]).exists()
+    assert rw.channel.handler_keys.filter(user=rw.users["excluded_handler"]).exists()
     client = client_as(rw, "org_admin")  # any signed-in client; the handler has no grant now
     client.force_login(rw.users["handler"])
     assert client.get(reverse("reporting:case", args=[rw.report.pk])).status_code == 404

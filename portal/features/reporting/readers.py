@@ -34,13 +34,25 @@ def sync_organisation(organisation_id):
         sync_channel(channel)
 
 
+def revoke_keys(user_id, organisation_id):
+    """Someone who stops handling an organisation's cases loses their copies of its channel
+    keys (suspending the organisation keeps them: reinstating it restores the channels)."""
+    from portal.features.reporting.models import HandlerKey
+
+    HandlerKey.objects.filter(user_id=user_id,
+                              channel__organisation_id=organisation_id).delete()
+
+
 def _capability_changed(sender, instance, **kwargs):
     membership = Membership.objects.filter(pk=instance.membership_id).first()
     if membership is not None:
+        if kwargs.get("signal") is post_delete:
+            revoke_keys(membership.user_id, membership.organisation_id)
         sync_organisation(membership.organisation_id)
 
 
 def _membership_changed(sender, instance, **kwargs):
+    revoke_keys(instance.user_id, instance.organisation_id)
     sync_organisation(instance.organisation_id)
 
 
