@@ -81,6 +81,7 @@ def build(clause_count: int, organisations: int):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from cms.bootstrap import ensure_site
     from cms.demo.loader import DemoLoader
     from cms.models import GuidancePage, OrganisationPage, StandardPage
     from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
@@ -94,7 +95,9 @@ def build(clause_count: int, organisations: int):
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    DemoLoader().run(items=[])
+    demo = DemoLoader()  # the site and the demo organisations, none of the demo library
+    ensure_site()
+    demo.organisations()
     publisher_org = Organisation.objects.get(slug="cyber-suppliers-association")
     parent = OrganisationPage.objects.get(organisation=publisher_org)
     standard = StandardPage(

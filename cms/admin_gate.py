@@ -86,6 +86,7 @@ ROUTES = {
     "wagtailadmin_account": NOT_ITEMS,
     "wagtailadmin_logout": NOT_ITEMS,
     "wagtailadmin_login": NOT_ITEMS,
+    "admin/login/": no_items("sends every sign-in to the portal's own (allauth's)"),
     "wagtailadmin_password_reset": NOT_ITEMS,
     "wagtailadmin_password_reset_done": NOT_ITEMS,
     "wagtailadmin_password_reset_confirm": NOT_ITEMS,

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "portal.core.security.sessions.PrivilegedSessionMiddleware",
     "portal.core.security.mfa.RequireMFAMiddleware",
     "cms.middleware.EditorAccessMiddleware",
+    # Limits the views declare, counted before the page cache can answer.
+    "portal.core.security.ratelimit.RateLimitMiddleware",
     # Whole pages shared by readers with the same grants; it needs the user, and every
     # middleware above still sees (and adds its headers and cookies to) a cached page.
     "portal.core.pagecache.PageCacheMiddleware",

@@ -33,6 +33,7 @@ from tests.world import (
     PASSWORD,
     ROLES,
     add_editors,
+    enrol_totp,
     make_item,
     title_for,
 )
@@ -461,6 +462,7 @@ class TestEditor:
 def test_superusers_keep_the_switched_off_routes(client, world):
     admin = get_user_model().objects.create_superuser(email="root@world.test",
                                                       password=PASSWORD)
+    enrol_totp(admin)  # site admins must use two-factor sign-in
     client.force_login(admin)
     assert client.get(reverse("wagtailadmin_reports:page_types_usage")).status_code == 200
     response = client.get("/admin/api/main/documents/")
@@ -471,7 +473,8 @@ def test_superusers_keep_the_switched_off_routes(client, world):
 def test_moderator_sees_no_delivery_items(client, world):
     delivery_user = world.users["red_recipient"]
     run = DigestRun.objects.create(frequency="daily", window_start=timezone.now(),
-                                   window_end=timezone.now())
+                                   window_end=timezone.now(),
+                                   deadline=timezone.now() + timedelta(days=1))
     delivery = Delivery.objects.create(run=run, user=delivery_user, status="sent",
                                        subject="[TLP:RED] Matrix red marker",
                                        item_ids=[world.items[TLP.RED].pk])
@@ -490,6 +493,7 @@ def _page_form(title, *, body=(), attachments=(), tlp="clear", **extra):
         "body": streamfield(list(body) or [("paragraph", rich_text("<p>Text.</p>"))]),
         "tlp": tlp,
         "attachments": inline_formset([{"document": pk, "caption": ""} for pk in attachments]),
+        "clause_links": inline_formset([]),
         **extra,
     })
 

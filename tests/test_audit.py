@@ -150,7 +150,7 @@ def test_membership_changes_are_recorded(client, world, org_admin):
 
 
 def test_organisation_approval_is_recorded_with_what_changed(client, world):
-    pending = Organisation.objects.get(slug="greyfield-systems")
+    pending = Organisation.objects.get(name="Pending Org")
     client.force_login(world.users["moderator"])
     client.post(f"/admin/organisations/edit/{pending.pk}/", {
         "name": pending.name, "slug": pending.slug, "kind": pending.kind,

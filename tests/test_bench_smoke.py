@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # module, arguments, what its figures table must show
 BENCHMARKS = {
-    "bench.pages": (["--tiny"], [r"^Portal pages per second", r"^home\s+\d+\.\d\s",
-                                 r"^item \(TLP:CLEAR\)\s+\d+\.\d\s"]),
+    "bench.pages": (["--tiny"], [r"^Portal pages per second",
+                                 r"^home\s+anonymous\s+\d+\.\d\s",
+                                 r"^item \(TLP:CLEAR\)\s+member\s+\d+\.\d\s"]),
     "bench.search": (["--tiny", "--database", "sqlite"],
                      [r"^Portal search: latency and indexing", r"^SQLite\s+200\s+\d+\s+\d",
                       r"^p95 ms by kind"]),

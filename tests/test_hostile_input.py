@@ -46,15 +46,15 @@ def _register(client, name):
 
 def test_colliding_organisation_names_get_a_unique_slug(raising_client, world):
     raising_client.force_login(world.users["source_member"])
-    existing = Organisation.objects.get(slug="harbourline-security")
-    response = _register(raising_client, "HARBOURLINE SECURITY")
+    existing = world.orgs["source"]  # "Source Org"
+    response = _register(raising_client, "SOURCE ORG")
     assert response.status_code == 200
     assert "already registered" in response.content.decode()
     assert Organisation.objects.filter(name__iexact=existing.name).count() == 1
     # A different name that slugifies the same way gets a slug of its own.
-    assert _register(raising_client, "Harbourline-Security!").status_code == 302
-    created = Organisation.objects.get(name="Harbourline-Security!")
-    assert created.slug == "harbourline-security-2"
+    assert _register(raising_client, "Source-Org!").status_code == 302
+    created = Organisation.objects.get(name="Source-Org!")
+    assert created.slug == f"{existing.slug}-2"
 
 
 def test_names_that_slugify_to_nothing_get_a_slug(raising_client, world):
@@ -84,6 +84,8 @@ def _guidance_form(title="Hostile guidance"):
         "body": streamfield([("paragraph", rich_text("<p>Text.</p>"))]),
         "tlp": "green", "attachments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0,
                                         "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+        "clause_links": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0,
+                         "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
     })
 
 

@@ -7,12 +7,12 @@ from playwright.sync_api import expect
 from portal.features.standards.models import ClauseAnswer
 from tests.standards_world import clauses, link, make_guidance, make_standard
 from tests.test_browser import (  # noqa: F401 - fixtures
-    AXE,
     SCREENSHOTS,
     allow_sync_orm_beside_playwright,
     browser,
     describe,
     live_world,
+    run_axe,
     sign_in,
     url,
 )
@@ -34,8 +34,7 @@ def check_axe_and_width(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
-    page.add_script_tag(path=AXE)
-    results = page.evaluate("axe.run()")
+    results = run_axe(page)
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {name}:\n{describe(serious)}"
 

@@ -231,6 +231,9 @@ def test_fuzzed_signing_sharing_mentoring_and_moderation_forms_never_500(
 # --- demo ---------------------------------------------------------------------------------
 
 def test_demo_content_meets_the_brief_and_reloads_idempotently(world):
+    from cms.demo.loader import DemoLoader
+
+    DemoLoader().run()  # the demo organisations, people and library it builds on
     StandardsDemo(StringIO()).run()
     counts = (Assessment.objects.count(), Signatory.objects.count(), Comment.objects.count())
     StandardsDemo(StringIO()).run()

@@ -11,12 +11,12 @@ from portal.core.organisations.models import Capability, Membership, Role
 from portal.core.tlp import TLP
 from portal.features.training.models import Assignment, Completion, Session
 from tests.test_browser import (  # noqa: F401 - fixtures
-    AXE,
     SCREENSHOTS,
     allow_sync_orm_beside_playwright,
     browser,
     describe,
     live_world,
+    run_axe,
     sign_in,
     url,
 )
@@ -39,8 +39,7 @@ def phone(browser):  # noqa: F811 - the fixture imported above
 def axe_serious(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"training-{name}.png", full_page=True)
-    page.add_script_tag(path=AXE)
-    results = page.evaluate("axe.run()")
+    results = run_axe(page)
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {name}:\n{describe(serious)}"
 

@@ -69,7 +69,7 @@ def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 
 def _check_editor_field(name: str, value: str):
     if COUNT_FIELD.search(name):
-        if not value.strip().isdigit() or int(value) > MAX_FORMS:
+        if not (value.strip().isascii() and value.strip().isdigit()) or int(value) > MAX_FORMS:
             raise BadInput(f"The form field {name} must be a number from 0 to {MAX_FORMS}.")
     elif ID_FIELD.search(name) and not VALID_ID.match(value.strip()):
         raise BadInput(f"The form field {name} is not a valid id.")

@@ -9,13 +9,13 @@ the answer is 429 with Retry-After.
 import hashlib
 import re
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
 
@@ -55,19 +55,43 @@ def retry_after(request, scope: str) -> int:
 
 
 def rate_limited(scope: str, *, json: bool):
+    """Declare a view's limit; :class:`RateLimitMiddleware` enforces it, before the page cache
+    could answer, so a cached page counts like any other."""
+
     def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            wait = retry_after(request, scope)
-            if not wait:
-                return view(request, *args, **kwargs)
-            message = f"Too many requests. Try again in {wait} seconds."
-            if json:
-                response = JsonResponse({"error": message}, status=429)
-            else:
-                response = render(request, "error.html", {
-                    "title": "Too many requests", "message": message}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
-        return wrapper
+        view.rate_limit = (scope, json)
+        return view
+
     return decorator
+
+
+def too_many(request, wait: int, json: bool):
+    message = f"Too many requests. Try again in {wait} seconds."
+    if json:
+        response = JsonResponse({"error": message}, status=429)
+    else:
+        response = render(request, "error.html", {
+            "title": "Too many requests", "message": message}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+class RateLimitMiddleware:
+    """Counts each request to a view declared with :func:`rate_limited` and answers 429 past
+    the limit. It sits before the page cache, and after authentication (callers are counted
+    per user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = getattr(resolve(request.path_info).func, "rate_limit", None)
+        except Resolver404:
+            declared = None
+        if declared:
+            scope, json = declared
+            wait = retry_after(request, scope)
+            if wait:
+                return too_many(request, wait, json)
+        return self.get_response(request)

@@ -71,7 +71,7 @@ def new_receipt_code() -> str:
 
 def normalise_code(text: str) -> str:
     """The digits of a code as typed (spaces and dashes ignored); "" unless exactly right."""
-    digits = "".join(ch for ch in text if ch.isdigit())[:RECEIPT_DIGITS + 1]
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())[:RECEIPT_DIGITS + 1]
     return digits if len(digits) == RECEIPT_DIGITS and len(text) <= 64 else ""
 
 

@@ -246,7 +246,8 @@ def grant(request, channel_id):
     ch = _handler_channel(request, channel_id)
     key = keys.unlocked_key(request, ch)
     user_id = request.POST.get("user", "")
-    user = keys.pending_grants(ch).filter(pk=user_id).first() if user_id.isdigit() else None
+    user = (keys.pending_grants(ch).filter(pk=user_id).first()
+            if user_id.isascii() and user_id.isdigit() else None)
     if key is None or user is None:
         raise Http404(NOT_FOUND)
     keys.grant(ch, key, user, granted_by=request.user)
@@ -404,7 +405,7 @@ def manage(request, org_slug):
 
 
 def _set_handlers(organisation, user_ids):
-    chosen = {int(pk) for pk in user_ids if pk.isdigit()}
+    chosen = {int(pk) for pk in user_ids if pk.isascii() and pk.isdigit()}
     with transaction.atomic():
         for membership in Membership.objects.filter(organisation=organisation):
             grant = MembershipCapability.objects.filter(membership=membership,
@@ -446,7 +447,8 @@ def recovery_grant(request, org_slug, channel_id):
     first handler has nobody else to get it from)."""
     ch = _administered_channel(request, org_slug, channel_id)
     user_id = request.POST.get("user", "")
-    user = keys.pending_grants(ch).filter(pk=user_id).first() if user_id.isdigit() else None
+    user = (keys.pending_grants(ch).filter(pk=user_id).first()
+            if user_id.isascii() and user_id.isdigit() else None)
     form = RecoveryGrantForm(request.POST)
     if user is None or not ch.active:
         raise Http404(NOT_FOUND)

@@ -20,7 +20,7 @@ MAX_ID = 2**63 - 1  # the largest primary key any database here stores
 def is_id(value) -> bool:
     """A value a primary-key lookup can take: some databases fail on larger numbers."""
     text = str(value)
-    return text.isdigit() and int(text) <= MAX_ID
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 class IdChoiceField(forms.ModelChoiceField):
