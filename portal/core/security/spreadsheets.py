@@ -12,6 +12,11 @@ def neutralise(value):
     return value
 
 
+def text_cell(value) -> str:
+    """Any value as the text of a safe cell (None: an empty cell)."""
+    return neutralise("" if value is None else str(value))
+
+
 def neutralise_wagtail_csv_exports():
     """Wagtail's listing exports (reports, form submissions, redirects, snippets) write CSV
     cells as they are; its XLSX export already refuses formulas. Every CSV row goes through

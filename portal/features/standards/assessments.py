@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from cms.access import item_policy
+from portal.core.security.spreadsheets import text_cell as cell
 from portal.features.standards.models import (
     GAPS,
     Answer,
@@ -122,13 +123,6 @@ def gap_report(principal, answers) -> list[Gap]:
     return result
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    """A spreadsheet-safe cell: text that a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_csv(out, assessment, answers):

@@ -2,17 +2,9 @@
 
 from datetime import date
 
+from portal.core.security.spreadsheets import text_cell as safe_cell
 from portal.features.training import programme
 from portal.features.training.models import Session, SessionStatus
-
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def evidence_rows(organisation, on: date):
