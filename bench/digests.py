@@ -29,7 +29,7 @@ What it does, in one process and a throwaway environment:
    round-robin over the approved organisations (bulk_create skips the post_save signal that
    syncs Wagtail groups, which digests do not use) and one daily ``Subscription`` each, whose
    criteria are 50% ``topic=<slug>`` (4 topics), 20% ``topic=<slug>&q=<word>``, 15% ``q=<word>``
-   and 15% type filters (``type=<kind>``, some with a topic); then M items as real Wagtail pages
+   and 15% type filters (``type=<slug>``, some with a topic); then M items as real Wagtail pages
    under their organisations' pages, made by ``cms.factories.make_item`` (added,
    topics/recipients set, a revision published), guidance 50% / case studies 30% / shared
    standards 20%, TLP 45% CLEAR, 37% GREEN, 12% AMBER (1-2 recipient organisations), 3%
@@ -155,7 +155,7 @@ FILLERS = ["practical", "notes", "on", "for", "small", "firms", "lessons", "from
 TYPE_CRITERIA = [{"type": "guidance"}, {"type": "case-studies"},
                  {"type": "standards", "topic": "supply-chain"},
                  {"type": "guidance", "topic": "incident-response"}]
-KIND_MIX = [("guidance", 50), ("case_study", 30), ("standard", 20)]
+TYPE_MIX = [("guidance", 50), ("case-studies", 30), ("standards", 20)]
 TLP_MIX = [("clear", 45), ("green", 37), ("amber", 12), ("amber_strict", 3), ("red", 3)]
 
 
@@ -515,14 +515,14 @@ class Bench:
 
         topics = list(Topic.objects.order_by("pk"))
         labels, label_weights = zip(*TLP_MIX, strict=True)
-        kinds, kind_weights = zip(*KIND_MIX, strict=True)
+        item_types, type_weights = zip(*TYPE_MIX, strict=True)
         rng = self.rng
         ids = []
         mix = defaultdict(int)
         for n in range(self.args.items):
             org = self.orgs[n % len(self.orgs)]
             label = rng.choices(labels, weights=label_weights)[0]
-            kind = rng.choices(kinds, weights=kind_weights)[0]
+            item_type = rng.choices(item_types, weights=type_weights)[0]
             others = [o for o in self.orgs if o.pk != org.pk]
             recipient_orgs = rng.sample(others, rng.randint(1, 2)) if label == "amber" else []
             recipient_users = (rng.sample(self.subscriber_ids, rng.randint(1, 3))
@@ -530,7 +530,8 @@ class Bench:
             words = rng.sample(WORDS, 2) + rng.sample(FILLERS, 4)
             rng.shuffle(words)
             title = f"Bench item {n + 1}: " + " ".join(words).capitalize()
-            page = self.make_item(kind, org, label, title, rng.sample(topics, rng.randint(1, 2)),
+            page = self.make_item(item_type, org, label, title,
+                                  rng.sample(topics, rng.randint(1, 2)),
                                   recipient_orgs, recipient_users)
             ids.append(page.pk)
             mix[label] += 1
@@ -553,7 +554,7 @@ class Bench:
         self.item_ids = ids
         self.result["tlp_mix"] = dict(mix)
 
-    def make_item(self, kind, org, label, title, topics, recipient_orgs, recipient_users):
+    def make_item(self, item_type, org, label, title, topics, recipient_orgs, recipient_users):
         """One item as a real page under its organisation's page."""
         from cms.factories import make_item
         from cms.models import CaseStudyPage, GuidancePage, StandardPage
@@ -561,11 +562,11 @@ class Bench:
         summary = (f"{title}. What the community learned, and what a small team can do about "
                    "it this quarter without a dedicated security function.")
         paragraph = [{"type": "paragraph", "value": f"<p>{summary}</p>"}]
-        if kind == "standard":
+        if item_type == "standards":
             cls, fields = StandardPage, {"clauses": [{"type": "clause", "value": {
                 "number": "1", "title": "Scope", "requirement": f"<p>{summary}</p>",
                 "guidance": ""}}]}
-        elif kind == "case_study":
+        elif item_type == "case-studies":
             cls, fields = CaseStudyPage, {"body": paragraph, "sector": "Technology"}
         else:
             cls, fields = GuidancePage, {"body": paragraph}

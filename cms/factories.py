@@ -8,11 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from cms.models import GuidancePage, ItemPage, OrganisationPage
-from cms.models.items import ITEM_TYPES
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
-
-# The item class for each item type's slug ("guidance", "case-studies", ...).
-ITEM_CLASSES = {cls.kind_slug: cls for cls in ITEM_TYPES}
 
 
 def make_organisation(name, *, slug="", kind="industry", size_band="small", description="",

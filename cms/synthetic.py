@@ -9,8 +9,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cms.factories import ITEM_CLASSES, make_item, make_organisation, make_user
+from cms.factories import make_item, make_organisation, make_user
 from cms.models import Audience, Topic
+from cms.models.items import ITEM_TYPES_BY_SLUG
 from portal.core.organisations.models import Organisation
 
 # Domain words, roughly most frequent first: word n is drawn with weight 1 / (n + 1).
@@ -199,7 +200,7 @@ class SyntheticItems:
         return {
             "organisation": rng.choice(self.organisations),
             "label": label,
-            "type": rng.choice(list(ITEM_CLASSES)),
+            "type": rng.choice(list(ITEM_TYPES_BY_SLUG)),
             "published_at": self.now - timedelta(seconds=rng.uniform(0, 5 * 365 * 86400)),
             "topic_ids": rng.sample(self.topic_ids, rng.randint(1, 2)),
             "audience_ids": rng.sample(self.audience_ids, rng.randint(0, 2)),
@@ -225,7 +226,7 @@ class SyntheticItems:
                 "questions": ["What do you do first?"]}}]},
         }[spec["type"]]
         return make_item(
-            spec["organisation"], spec["label"], title, cls=ITEM_CLASSES[spec["type"]],
+            spec["organisation"], spec["label"], title, cls=ITEM_TYPES_BY_SLUG[spec["type"]],
             slug=f"synthetic-item-{number}", summary=summary,
             topics=spec["topic_ids"], audiences=spec["audience_ids"],
             recipient_orgs=spec["recipient_organisations"],

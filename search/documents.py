@@ -75,7 +75,7 @@ class ItemDocument(Document):
     summary = Text(analyzer="english")
     body = Text(analyzer="english")
     tags = Text(analyzer="english")  # topic and audience names, searched and weighted
-    kind = Keyword()
+    item_type = Keyword()
     organisation_kind = Keyword()
     organisation = Keyword()  # the source organisation's slug
     organisation_name = Keyword()
@@ -128,7 +128,7 @@ def document_from_entry(entry: SearchEntry) -> ItemDocument:
     return ItemDocument(
         meta={"id": entry.pk},
         id=entry.pk, url=entry.url, title=entry.title, summary=entry.summary,
-        body=entry.body, tags=entry.tags, kind=entry.kind,
+        body=entry.body, tags=entry.tags, item_type=entry.item_type,
         organisation_kind=entry.organisation_kind,
         organisation=entry.source_organisation.slug,
         organisation_name=entry.source_organisation.name,

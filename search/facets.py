@@ -1,9 +1,10 @@
 """Facet names, titles and labels, shared by every backend."""
 
 from cms.models import Audience, Topic
+from cms.models.items import ITEM_TYPES_BY_SLUG, type_name_of
 from portal.core.organisations.models import Organisation, OrganisationKind
 from portal.core.tlp import TLP
-from search.query import TYPES, SearchRequest
+from search.query import SearchRequest
 from search.results import Facet, FacetOption
 
 TITLES = {
@@ -15,7 +16,7 @@ TITLES = {
 
 def _labels(attr, values):
     if attr == "types":
-        return {slug: TYPES[slug].kind_name for slug in values if slug in TYPES}
+        return {slug: type_name_of(slug) for slug in values if slug in ITEM_TYPES_BY_SLUG}
     if attr == "topics":
         return dict(Topic.objects.filter(slug__in=values).values_list("slug", "name"))
     if attr == "audiences":

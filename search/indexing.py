@@ -48,7 +48,7 @@ def entry_for(page):
     published = page.first_published_at or page.last_published_at
     entry = SearchEntry(
         id=page.pk, url=page.url or "", title=page.title, summary=page.summary,
-        body=body_text(page), kind=page.kind_slug,
+        body=body_text(page), item_type=page.type_slug,
         source_organisation_id=page.source_organisation_id,
         organisation_kind=page.source_organisation.kind,
         published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,

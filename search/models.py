@@ -22,7 +22,7 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, db_index=True)
+    item_type = models.CharField(max_length=20, db_index=True)
     source_organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from cms.models.items import ITEM_TYPES
+from cms.models.items import ITEM_TYPES_BY_SLUG
 from portal.core.organisations.models import OrganisationKind
 from portal.core.tlp import TLP
 
@@ -14,7 +14,6 @@ PER_PAGE = 10
 MAX_PAGE = 1000
 SORTS = ("relevance", "newest")
 SLUG = re.compile(r"[-a-z0-9_]{1,80}")
-TYPES = {cls.kind_slug: cls for cls in ITEM_TYPES}
 
 
 class InvalidSearch(ValueError):
@@ -95,7 +94,7 @@ class SearchRequest:
         for attr, name in cls.PARAMS.items():
             chosen[attr] = tuple(dict.fromkeys(values(name)))
         for value in chosen["types"]:
-            if value not in TYPES:
+            if value not in ITEM_TYPES_BY_SLUG:
                 raise InvalidSearch(f"“{value[:40]}” is not a content type.")
         for value in chosen["labels"]:
             if value not in TLP.values:

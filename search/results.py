@@ -29,8 +29,8 @@ class Hit:
     url: str
     snippet: SafeString
     tlp: str
-    kind: str
-    kind_name: str
+    item_type: str
+    type_name: str
     organisation: str
     organisation_kind: str
     topics: list[str]
@@ -46,7 +46,7 @@ class Hit:
     def as_dict(self) -> dict:
         return {
             "id": self.id, "title": self.title, "url": self.url, "snippet": str(self.snippet),
-            "tlp": self.tlp_label.label, "type": self.kind, "type_name": self.kind_name,
+            "tlp": self.tlp_label.label, "type": self.item_type, "type_name": self.type_name,
             "organisation": self.organisation, "organisation_type": self.organisation_kind,
             "topics": self.topics, "published_at": self.published_at.isoformat(),
         }

@@ -154,7 +154,7 @@ def probe_entries(world, count, tlp=TLP.CLEAR, first_id=900_000):
     now = timezone.now()
     SearchEntry.objects.bulk_create([SearchEntry(
         id=first_id + n, url=f"/probe/{n}/", title=f"Probe entry {n}", summary="", body="",
-        kind="standards" if n % 2 else "guidance", source_organisation=org,
+        item_type="standards" if n % 2 else "guidance", source_organisation=org,
         organisation_kind=org.kind, published_at=now - timedelta(minutes=n), year=now.year,
         tlp=tlp, version="probe") for n in range(count)])
 

@@ -157,7 +157,7 @@ def test_facet_filters_are_post_filters_and_each_aggregation_ignores_its_own(wor
     body = compiled(access.ANONYMOUS,
                     "q=marker&type=guidance&tlp=clear&tlp=green&year=2025&topic=supply-chain")
     chosen = {
-        "types": {"terms": {"kind": ["guidance"]}},
+        "types": {"terms": {"item_type": ["guidance"]}},
         "labels": {"terms": {"tlp": ["clear", "green"]}},
         "years": {"terms": {"year": [2025]}},
         "topics": {"terms": {"topics": ["supply-chain"]}},
@@ -185,7 +185,7 @@ def test_autocomplete_request(world):
     assert body["query"]["bool"]["must"] == [
         {"match": {"title.suggest": {"query": "sup ch", "operator": "and"}}}]
     assert body["size"] == 5
-    assert set(body["_source"]) == {"title", "url", "tlp", "kind"}
+    assert set(body["_source"]) == {"title", "url", "tlp", "item_type"}
     assert backend.build_autocomplete(access.ANONYMOUS, " -x ", 5) is None
     assert backend.autocomplete(access.ANONYMOUS, "", 5) == []
 
@@ -207,7 +207,7 @@ def test_index_mapping_and_analysis():
     assert analysis["analyzer"]["autocomplete_search"]["filter"][:2] == [
         "lowercase", "asciifolding"]
     assert fields["url"] == {"type": "keyword", "index": False}
-    for name in ("kind", "organisation", "organisation_name", "topics", "audiences", "tlp",
+    for name in ("item_type", "organisation", "organisation_name", "topics", "audiences", "tlp",
                  "version", "organisation_kind", "topic_names"):
         assert fields[name]["type"] == "keyword", name
     for name in ("source_organisation", "owner", "recipient_organisations",
@@ -235,7 +235,7 @@ def test_documents_carry_the_access_fields(world):
         assert doc.organisation_name == source.name
         assert doc.topics == ["supply-chain"]
         assert doc.owner == item.owner_id
-        assert doc.kind == "guidance"
+        assert doc.item_type == "guidance"
     assert docs["amber"].recipient_organisations == [recipient.pk]
     assert docs["red"].recipient_users == [red_recipient.pk]
     assert docs["clear"].recipient_organisations == []
@@ -252,13 +252,14 @@ def test_response_becomes_results(world):
         "hits": {"total": {"value": 7}, "hits": [{
             "_id": str(item.pk),
             "_source": {"title": "Matrix green marker", "url": item.url, "tlp": "green",
-                        "kind": "guidance", "summary": "S <b>", "organisation_name": "Source Org",
+                        "item_type": "guidance", "summary": "S <b>",
+                        "organisation_name": "Source Org",
                         "organisation_kind": "industry", "topic_names": ["Supply chain"],
                         "published_at": "2025-03-01T10:00:00+00:00"},
             "highlight": {"body": [f"a {MARK_START}marker{MARK_END} <x>", "second"]},
         }, {
             "_id": "99",
-            "_source": {"title": "Other", "url": "/o/", "tlp": "clear", "kind": "guidance",
+            "_source": {"title": "Other", "url": "/o/", "tlp": "clear", "item_type": "guidance",
                         "summary": "Plain <summary>", "published_at": "2024-01-01T00:00:00Z"},
         }]},
         "aggregations": {
@@ -276,7 +277,7 @@ def test_response_becomes_results(world):
     assert first.id == item.pk
     assert str(first.snippet) == "a <mark>marker</mark> &lt;x&gt; … second"
     assert str(second.snippet) == "Plain &lt;summary&gt;"
-    assert (first.kind_name, first.organisation, first.organisation_kind) == (
+    assert (first.type_name, first.organisation, first.organisation_kind) == (
         "Guidance", "Source Org", "Industry")
     assert first.topics == ["Supply chain"]
     assert first.published_at.year == 2025 and first.published_at.tzinfo is not None

@@ -57,7 +57,7 @@ def test_demo_data_refuses_to_load_without_debug(settings):
 def test_demo_library_covers_every_type_label_and_topic():
     items = loader.items()
     assert len(items) == 44
-    assert {item["type"] for item in items} == {cls.kind_slug for cls in ITEM_TYPES}
+    assert {item["type"] for item in items} == {cls.type_slug for cls in ITEM_TYPES}
     assert {item["tlp"] for item in items} == {label.value for label in TLP}
     topics = {row["slug"] for row in bootstrap.taxonomy()["topics"]}
     assert {t for item in items for t in item["topics"]} == topics
@@ -92,7 +92,7 @@ def test_the_bootstrap_builds_the_bare_site_once():
     call_command("bootstrap_site", stdout=out)
     assert "7 pages created" in out.getvalue()  # home, four libraries, topics, organisations
     assert set(LibraryPage.objects.values_list("item_type", flat=True)) == {
-        cls.kind_slug for cls in ITEM_TYPES}
+        cls.type_slug for cls in ITEM_TYPES}
     assert ItemPage.objects.count() == 0
     assert get_user_model().objects.count() == 0
     out = StringIO()

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.bootstrap import ensure_site
-from cms.factories import ITEM_CLASSES, make_item, make_organisation, make_user
+from cms.factories import make_item, make_organisation, make_user
 from cms.models import Audience, OrganisationPage, Topic
+from cms.models.items import ITEM_TYPES_BY_SLUG
 from cms.provisioning import moderators_group
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 from portal.core.security.mfa import has_second_factor, is_privileged
@@ -65,7 +66,7 @@ def items(directory: Path = CONTENT_DIR) -> list[dict]:
     """Every item file's fields plus its type (the folder) and slug (the file name), library by
     library in the order of the item types, then by slug."""
     found = []
-    for item_type in ITEM_CLASSES:
+    for item_type in ITEM_TYPES_BY_SLUG:
         for path in sorted((directory / item_type).glob("*.toml")):
             spec = read(path)
             missing = REQUIRED - spec.keys()
@@ -148,7 +149,8 @@ class DemoLoader:
             organisation=org, role__in=["publisher", "admin"]
         ).select_related("user").first()
         make_item(
-            org, spec["tlp"], spec["title"], cls=ITEM_CLASSES[spec["type"]], slug=spec["slug"],
+            org, spec["tlp"], spec["title"], cls=ITEM_TYPES_BY_SLUG[spec["type"]],
+            slug=spec["slug"],
             summary=spec["summary"],
             topics=Topic.objects.filter(slug__in=spec["topics"]),
             audiences=Audience.objects.filter(slug__in=spec["audiences"]),

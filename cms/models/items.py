@@ -111,8 +111,8 @@ class ItemPage(SharedContentPage, Page):
     base_form_class = ItemPageForm
     parent_page_types = ["cms.OrganisationPage"]
     subpage_types: list[str] = []
-    kind_name = "Item"
-    kind_slug = "item"
+    type_name = "Item"
+    type_slug = "item"
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -225,8 +225,8 @@ def _item_edit_handler(content_panels):
 class GuidancePage(ItemPage):
     body = StreamField(BodyBlock())
 
-    kind_name = "Guidance"
-    kind_slug = "guidance"
+    type_name = "Guidance"
+    type_slug = "guidance"
     template = "cms/item_page.html"
     search_fields = ItemPage.search_fields + [index.SearchField("body")]
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
@@ -242,8 +242,8 @@ class CaseStudyPage(ItemPage):
     body = StreamField(BodyBlock())
     lessons = StreamField(BodyBlock(), blank=True, verbose_name="lessons learned")
 
-    kind_name = "Case study"
-    kind_slug = "case-studies"
+    type_name = "Case study"
+    type_slug = "case-studies"
     template = "cms/item_page.html"
     search_fields = ItemPage.search_fields + [
         index.SearchField("body"), index.SearchField("lessons"),
@@ -275,8 +275,8 @@ class StandardPage(ItemPage):
     introduction = StreamField(BodyBlock(), blank=True)
     clauses = StreamField([("clause", ClauseBlock())])
 
-    kind_name = "Shared standard"
-    kind_slug = "standards"
+    type_name = "Shared standard"
+    type_slug = "standards"
     template = "cms/item_page.html"
     search_fields = ItemPage.search_fields + [
         index.SearchField("introduction"), index.SearchField("clauses"),
@@ -317,8 +317,8 @@ class ScenarioPage(ItemPage):
     objectives = StreamField(BodyBlock(), blank=True, verbose_name="learning objectives")
     injects = StreamField([("inject", InjectBlock())], verbose_name="exercise steps")
 
-    kind_name = "Training scenario"
-    kind_slug = "scenarios"
+    type_name = "Training scenario"
+    type_slug = "scenarios"
     template = "cms/item_page.html"
     search_fields = ItemPage.search_fields + [
         index.SearchField("objectives"), index.SearchField("injects"),
@@ -339,3 +339,11 @@ class ScenarioPage(ItemPage):
 
 
 ITEM_TYPES = [GuidancePage, CaseStudyPage, StandardPage, ScenarioPage]
+# The item types by the slug URLs, the API, subscriptions and the index use.
+ITEM_TYPES_BY_SLUG = {cls.type_slug: cls for cls in ITEM_TYPES}
+
+
+def type_name_of(slug: str) -> str:
+    """The readable name of an item type's slug (the slug itself if no type has it)."""
+    cls = ITEM_TYPES_BY_SLUG.get(slug)
+    return cls.type_name if cls else slug

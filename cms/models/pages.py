@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.listing import paginate, visible_items_for
-from cms.models.items import ITEM_TYPES, SharedContentPage
+from cms.models.items import ITEM_TYPES, ITEM_TYPES_BY_SLUG, SharedContentPage
 from cms.models.snippets import Audience, Topic
 from cms.sections import page_sections
 
@@ -73,7 +73,7 @@ def filter_by_taxonomy(request, items):
 class LibraryPage(SharedContentPage, Page):
     """Lists one kind of item across every organisation."""
 
-    ITEM_TYPE_CHOICES = [(cls.kind_slug, cls._meta.verbose_name_plural.capitalize())
+    ITEM_TYPE_CHOICES = [(cls.type_slug, cls._meta.verbose_name_plural.capitalize())
                          for cls in ITEM_TYPES]
 
     item_type = models.CharField(max_length=20, choices=ITEM_TYPE_CHOICES)
@@ -85,7 +85,7 @@ class LibraryPage(SharedContentPage, Page):
 
     @cached_property
     def item_class(self):
-        return next(cls for cls in ITEM_TYPES if cls.kind_slug == self.item_type)
+        return ITEM_TYPES_BY_SLUG[self.item_type]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

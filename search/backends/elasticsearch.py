@@ -11,12 +11,13 @@ from django.utils.dateparse import parse_datetime
 from elasticsearch import ApiError, TransportError
 from elasticsearch_dsl import Q, Search
 
+from cms.models.items import type_name_of
 from portal.core import access
 from portal.core.organisations.models import OrganisationKind
 from search import documents, synonyms
 from search.facets import build_facets
 from search.matching import RELAX_BELOW, Plan
-from search.query import TYPES, SearchRequest, Term, parse_terms
+from search.query import SearchRequest, Term, parse_terms
 from search.results import MARK_END, MARK_START, Hit, SearchResults, highlight
 from search.service import EngineUnavailable
 
@@ -27,12 +28,12 @@ ALL_WORDS_BOOST = 1000
 FIELDS = [f"{name}^{boost}" if boost != 1 else name for name, boost in BOOSTS.items()]
 # SearchRequest attribute -> document field.
 FACET_FIELDS = {
-    "types": "kind", "topics": "topics", "audiences": "audiences",
+    "types": "item_type", "topics": "topics", "audiences": "audiences",
     "organisation_kinds": "organisation_kind", "organisations": "organisation",
     "labels": "tlp", "years": "year",
 }
 FACET_SIZE = 200
-HIT_SOURCE = ["title", "url", "summary", "tlp", "kind", "organisation_name",
+HIT_SOURCE = ["title", "url", "summary", "tlp", "item_type", "organisation_name",
               "organisation_kind", "topic_names", "published_at"]
 FRAGMENT_SEPARATOR = " … "
 SUGGESTER = "did_you_mean"
@@ -153,7 +154,7 @@ class ElasticsearchBackend:
         query = Q("bool", filter=[documents.access_filter(principal)], must=[
             Q("match", **{"title.suggest": {"query": " ".join(words), "operator": "and"}})])
         size = max(0, min(limit, MAX_AUTOCOMPLETE))
-        return (self._search().query(query).source(["title", "url", "tlp", "kind"])
+        return (self._search().query(query).source(["title", "url", "tlp", "item_type"])
                 .sort("_score", {"published_at": {"order": "desc"}})[:size])
 
     # -- the contract ------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class ElasticsearchBackend:
             return []
         raw = self._execute(s)
         return [{"title": source["title"], "url": source["url"], "tlp": source["tlp"],
-                 "type": source["kind"]}
+                 "type": source["item_type"]}
                 for source in (hit["_source"] for hit in raw["hits"]["hits"])]
 
     # -- reading responses -------------------------------------------------------------------
@@ -207,14 +208,14 @@ class ElasticsearchBackend:
         source = hit["_source"]
         marked = hit.get("highlight", {})
         fragments = marked.get("body") or marked.get("summary")
-        kind = source["kind"]
+        item_type = source["item_type"]
         org_kind = source.get("organisation_kind", "")
         return Hit(
             id=int(hit["_id"]), title=source["title"], url=source["url"],
             snippet=highlight(FRAGMENT_SEPARATOR.join(fragments) if fragments
                               else source.get("summary", "")),
-            tlp=source["tlp"], kind=kind,
-            kind_name=TYPES[kind].kind_name if kind in TYPES else kind,
+            tlp=source["tlp"], item_type=item_type,
+            type_name=type_name_of(item_type),
             organisation=source.get("organisation_name", ""),
             organisation_kind=(OrganisationKind(org_kind).label
                                if org_kind in OrganisationKind.values else org_kind),

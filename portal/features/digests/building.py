@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from cms.models.items import ITEM_TYPES_BY_SLUG
 from portal.core import access
 from portal.core.tlp import TLP
 from search.engines import get_backend
@@ -21,7 +22,6 @@ from search.query import InvalidSearch
 
 log = logging.getLogger(__name__)
 
-GROUP_ORDER = ["guidance", "case-studies", "standards", "scenarios"]
 ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
                  access.OWNER)
 
@@ -33,8 +33,8 @@ class DigestItem:
     summary: str
     url: str
     tlp: TLP
-    kind: str
-    kind_name: str
+    item_type: str
+    type_name: str
     organisation: str
 
     def get_tlp_display(self):
@@ -69,11 +69,11 @@ class Digest:
 
     @property
     def groups(self) -> list[tuple[str, list[DigestItem]]]:
-        by_kind = defaultdict(list)
+        by_type = defaultdict(list)
         for item in self.items:
-            by_kind[item.kind].append(item)
-        return [(by_kind[kind][0].kind_name, by_kind[kind])
-                for kind in GROUP_ORDER if by_kind.get(kind)]
+            by_type[item.item_type].append(item)
+        return [(by_type[slug][0].type_name, by_type[slug])
+                for slug in ITEM_TYPES_BY_SLUG if by_type.get(slug)]
 
     @property
     def subject(self) -> str:
@@ -101,10 +101,10 @@ def new_items(window_start, window_end) -> list[Candidate]:
             item=DigestItem(
                 id=page.pk, title=page.title, summary=page.summary,
                 url=settings.PORTAL_BASE_URL + page.url, tlp=TLP(page.tlp),
-                kind=cls.kind_slug, kind_name=str(cls._meta.verbose_name_plural).capitalize(),
+                item_type=cls.type_slug, type_name=str(cls._meta.verbose_name_plural).capitalize(),
                 organisation=org.name),
             facets={
-                "types": {cls.kind_slug}, "topics": {t.slug for t in page.topics.all()},
+                "types": {cls.type_slug}, "topics": {t.slug for t in page.topics.all()},
                 "audiences": {a.slug for a in page.audiences.all()},
                 "organisation_kinds": {org.kind}, "organisations": {org.slug},
                 "labels": {page.tlp}, "years": {page.first_published_at.year},

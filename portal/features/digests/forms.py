@@ -2,9 +2,10 @@ from django import forms
 from django.http import QueryDict
 
 from cms.models import Audience, Topic
+from cms.models.items import ITEM_TYPES_BY_SLUG
 from portal.core.organisations.models import Organisation, OrganisationKind
 from portal.features.digests.models import Subscription
-from search.query import TYPES, InvalidSearch, SearchRequest
+from search.query import InvalidSearch, SearchRequest
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -14,7 +15,7 @@ class SubscriptionForm(forms.ModelForm):
                            help_text='Optional. "Quotes" for a phrase, -word to leave out.')
     types = forms.MultipleChoiceField(
         label="Content types", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(slug, cls.kind_name) for slug, cls in TYPES.items()])
+        choices=[(slug, cls.type_name) for slug, cls in ITEM_TYPES_BY_SLUG.items()])
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(), to_field_name="slug", required=False,
         widget=forms.CheckboxSelectMultiple)

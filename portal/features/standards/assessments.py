@@ -118,7 +118,7 @@ def gap_report(principal, answers) -> list[Gap]:
         ranked = sorted(by_clause[answer.clause_id], key=lambda link: (
             not link.primary, -gap_count[link.item_id],
             -(link.item.first_published_at.timestamp() if link.item.first_published_at else 0)))
-        result.append(Gap(answer, [(link.item, link.item.specific_class.kind_name)
+        result.append(Gap(answer, [(link.item, link.item.specific_class.type_name)
                                    for link in ranked]))
     return result
 

@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from cms.models import Audience, Topic
+from cms.models.items import type_name_of
 from portal.core import access
 from portal.core.organisations.models import Organisation
 from search import synonyms
@@ -32,7 +33,7 @@ from search.access import entry_policy
 from search.facets import build_facets
 from search.matching import RELAX_BELOW, Plan
 from search.models import SearchEntry
-from search.query import TYPES, SearchRequest, parse_terms
+from search.query import SearchRequest, parse_terms
 from search.results import MARK_START, Hit, SearchResults, highlight
 
 SNIPPET_WORDS = 30
@@ -46,7 +47,7 @@ SLUG_MODELS = {"organisations": Organisation, "topics": Topic, "audiences": Audi
 RANK_ALL = 1000
 RANK_FTS5 = 5000
 # Facet -> the entry column it counts.
-FACET_COLUMNS = {"types": "kind", "organisation_kinds": "organisation_kind", "labels": "tlp",
+FACET_COLUMNS = {"types": "item_type", "organisation_kinds": "organisation_kind", "labels": "tlp",
                  "years": "year", "organisations": "source_organisation_id",
                  "topics": "topic_ids", "audiences": "audience_ids"}
 
@@ -350,11 +351,10 @@ class BaseDatabaseBackend:
             entry = by_id.get(pk)
             if entry is None:
                 continue
-            cls = TYPES.get(entry.kind)
             hits.append(Hit(
                 id=entry.pk, title=entry.title, url=entry.url,
                 snippet=highlight(snippet) if snippet else highlight(entry.summary),
-                tlp=entry.tlp, kind=entry.kind, kind_name=cls.kind_name if cls else entry.kind,
+                tlp=entry.tlp, item_type=entry.item_type, type_name=type_name_of(entry.item_type),
                 organisation=entry.source_organisation.name,
                 organisation_kind=entry.source_organisation.get_kind_display(),
                 topics=[topic.name for topic in entry.topics.all()],
@@ -390,8 +390,8 @@ class BaseDatabaseBackend:
         rows = self._title_prefix(visible, terms)
         if rows is None:
             return []
-        rows = rows.order_by("-published_at").values("title", "url", "tlp", "kind")[:limit]
-        return [{"title": r["title"], "url": r["url"], "tlp": r["tlp"], "type": r["kind"]}
+        rows = rows.order_by("-published_at").values("title", "url", "tlp", "item_type")[:limit]
+        return [{"title": r["title"], "url": r["url"], "tlp": r["tlp"], "type": r["item_type"]}
                 for r in rows]
 
     def _title_prefix(self, visible, terms):
