@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from portal.core.notifications.models import Notification
 from portal.core.organisations.models import Membership, Organisation
 from tests.test_browser import (  # noqa: F401 - fixtures
+    SCREENSHOTS,
     allow_sync_orm_beside_playwright,
     browser,
     describe,
@@ -22,6 +23,10 @@ pytestmark = pytest.mark.browser
 
 
 def assert_axe_clean(page, where):  # noqa: F811 - a page, not the fixture
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    page.screenshot(path=SCREENSHOTS / f"organisations-{where.replace(' ', '-')}-{width}.png",
+                    full_page=True)
     serious = [v for v in run_axe(page)["violations"]
                if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {where}:\n{describe(serious)}"
@@ -40,6 +45,7 @@ def test_an_admin_removes_a_member_after_confirming(page, live_server, live_worl
     page.get_by_role("link", name="Remove source_member@world.test").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("from Source Org?")
     assert_axe_clean(page, "the removal confirmation")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     assert Membership.objects.filter(user__email="source_member@world.test",
                                      organisation=org).exists()
     page.get_by_role("button", name="Remove source_member@world.test").press("Enter")
