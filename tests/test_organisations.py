@@ -344,6 +344,7 @@ def test_the_moderator_sees_who_asked_the_domain_match_and_the_history(client, w
     client.force_login(world.users["moderator"])
     page = client.get(reverse("organisations:edit", args=[org.pk])).content.decode()
     assert "Fran Founder" in page and "founder@gmail.test" in page
+    assert "(email verified)" in page
     assert "<strong>No</strong>: the email’s domain gmail.test is not the website’s domain " \
            "newfirm.example" in page
     assert "Organisation registered" in page  # the audit trail's history
@@ -382,6 +383,9 @@ def test_the_home_page_suggests_joining_to_people_without_an_organisation(client
         assert 'href="/organisations/"' in page
     client.force_login(world.users["source_member"])
     assert "Join your organisation" not in client.get("/").content.decode()
+    client.force_login(world.users["unverified"])  # a member who has not verified their email
+    page = client.get("/").content.decode()
+    assert "Verify your email address" in page and "You belong to Source Org" in page
 
     _register(client, loner)
     enrol_totp(loner)  # an organisation's admin uses two-factor sign-in

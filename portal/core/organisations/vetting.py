@@ -4,6 +4,7 @@ and telling the people concerned about the request and the decision."""
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -63,6 +64,8 @@ def review(organisation: Organisation) -> dict:
     person = requester(organisation)
     return {
         "requester": person,
+        "requester_verified": person is not None and EmailAddress.objects.filter(
+            user=person, email__iexact=person.email, verified=True).exists(),
         "domain": domain_match(person.email if person else "", organisation.website),
         "history": AuditEvent.objects.filter(
             organisation=organisation,
