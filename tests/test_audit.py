@@ -145,7 +145,7 @@ def test_membership_changes_are_recorded(client, world, org_admin):
     client.post(reverse("manage-members", args=[org.slug]),
                 {"invite-email": "new@audit.test", "invite-role": "member"})
     assert _events(Kind.INVITATION_SENT, target="new@audit.test", organisation=org).exists()
-    client.post(reverse("change-role", args=[org.slug, membership.pk]), {"remove": "1"})
+    client.post(reverse("remove-member", args=[org.slug, membership.pk]))
     assert _events(Kind.MEMBER_REMOVED, organisation=org).exists()
 
 

@@ -7,12 +7,23 @@ from django.core import mail
 from django.urls import reverse
 
 from cms.models import OrganisationPage
+from portal.core.audit.models import AuditEvent
+from portal.core.audit.models import Kind as AuditKind
+from portal.core.notifications.models import Notification
+from portal.core.organisations import vetting
 from portal.core.organisations.models import (
     Invitation,
     JoinRequest,
     Membership,
     Organisation,
     OrganisationStatus,
+)
+from portal.core.organisations.notifications import (
+    INVITATION_ACCEPTED,
+    MEMBER_REMOVED,
+    REGISTRATION_DECIDED,
+    REGISTRATION_REQUESTED,
+    ROLE_CHANGED,
 )
 from tests.world import enrol_totp, make_user
 
@@ -96,7 +107,12 @@ def test_role_changes_and_removal_follow_through_to_wagtail_groups(client, world
     client.post(reverse("change-role", args=[org.slug, membership.pk]), {"role": "bogus"})
     membership.refresh_from_db()
     assert membership.role == "publisher"
-    client.post(reverse("change-role", args=[org.slug, membership.pk]), {"remove": "1"})
+    remove_url = reverse("remove-member", args=[org.slug, membership.pk])
+    response = client.post(reverse("change-role", args=[org.slug, membership.pk]),
+                           {"remove": "1"})
+    assert response["Location"] == remove_url  # asks for confirmation first
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(remove_url)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert not member.groups.filter(pk__in=[org.publishers_group_id,
                                             org.contributors_group_id]).exists()
@@ -155,3 +171,224 @@ def test_revoked_invitation_no_longer_works(client, world, org_admin):
     client.force_login(org_admin)
     client.post(reverse("revoke-invitation", args=[world.orgs["source"].slug, invitation.pk]))
     assert client.get(reverse("invitation", args=[token])).status_code == 404
+
+
+# Closing the loops: each event tells the people it concerns (portal.core.notifications).
+
+def _edit_organisation(client, org, **changes):
+    data = {"status": org.status, "rejection_reason": org.rejection_reason, "name": org.name,
+            "slug": org.slug, "kind": org.kind, "size_band": org.size_band,
+            "website": org.website, "description": org.description, **changes}
+    return client.post(reverse("organisations:edit", args=[org.pk]), data)
+
+
+def _register(client, requester, name="New Small Firm", website="https://www.newfirm.example"):
+    client.force_login(requester)
+    client.post(reverse("request-organisation"), {
+        "name": name, "kind": "industry", "size_band": "micro", "website": website})
+    return Organisation.objects.get(name=name)
+
+
+def test_a_registration_tells_the_moderators(client, world, django_capture_on_commit_callbacks):
+    requester = make_user("founder@newfirm.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        org = _register(client, requester)
+    assert org.requested_by == requester
+    told = Notification.objects.get(kind=REGISTRATION_REQUESTED)
+    assert told.recipient == world.users["moderator"]
+    assert "founder@newfirm.example" in told.title and "New Small Firm" in told.title
+    assert told.url == reverse("organisations:edit", args=[org.pk])
+    assert [m.to for m in mail.outbox] == [["moderator@world.test"]]
+
+
+def test_approval_tells_the_requester(client, world, django_capture_on_commit_callbacks):
+    requester = make_user("founder@newfirm.example")
+    org = _register(client, requester)
+    client.force_login(world.users["moderator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _edit_organisation(client, org, status="approved")
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.is_approved and org.approved_by == world.users["moderator"]
+    answer = Notification.objects.get(recipient=requester)
+    assert answer.kind == REGISTRATION_DECIDED and "New Small Firm was approved" in answer.title
+    assert answer.url == reverse("manage-members", args=[org.slug])
+    assert mail.outbox[-1].to == ["founder@newfirm.example"]
+
+
+def test_a_rejection_needs_a_reason_which_reaches_the_requester(
+        client, world, django_capture_on_commit_callbacks):
+    requester = make_user("founder@newfirm.example")
+    org = _register(client, requester)
+    client.force_login(world.users["moderator"])
+    response = _edit_organisation(client, org, status="rejected", rejection_reason="  ")
+    assert response.status_code == 200
+    assert "Give the reason for rejecting" in response.content.decode()
+    org.refresh_from_db()
+    assert org.status == "pending"
+    assert not Notification.objects.filter(recipient=requester).exists()
+
+    reason = "We could not confirm that you work for New Small Firm; write from its domain."
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_organisation(client, org, status="rejected", rejection_reason=reason)
+    org.refresh_from_db()
+    assert org.status == "rejected" and org.rejection_reason == reason
+    answer = Notification.objects.get(recipient=requester)
+    assert answer.kind == REGISTRATION_DECIDED
+    assert answer.title == f"New Small Firm was not approved: {reason}"
+    assert reason in mail.outbox[-1].body
+    event = AuditEvent.objects.get(kind=AuditKind.ORGANISATION_STATUS, organisation=org)
+    assert event.changes == {"previous": "pending", "new": "rejected", "reason": reason}
+
+    client.force_login(requester)  # the full reason stays where the link leads
+    page = client.get(answer.url).content.decode()
+    assert "New Small Firm" in page and reason in page
+
+
+def test_an_accepted_invitation_tells_the_admins_and_the_inviter(
+        client, world, org_admin, django_capture_on_commit_callbacks):
+    org = world.orgs["source"]
+    inviter = world.users["publisher"]  # no longer an admin, still told
+    invitation, token = Invitation.issue(org, "newcomer@x.test", "member", inviter)
+    newcomer = make_user("newcomer@x.test")
+    client.force_login(newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("invitation", args=[token]))
+    told = Notification.objects.filter(kind=INVITATION_ACCEPTED)
+    assert {n.recipient for n in told} == {org_admin, inviter}
+    assert all(n.title == "newcomer@x.test accepted the invitation to join Source Org"
+               for n in told)
+    assert {tuple(m.to) for m in mail.outbox} == {("admin@source.test",),
+                                                  ("publisher@world.test",)}
+
+
+def test_a_role_change_tells_the_member(client, world, org_admin,
+                                        django_capture_on_commit_callbacks):
+    org = world.orgs["source"]
+    member = world.users["source_member"]
+    membership = Membership.objects.get(user=member, organisation=org)
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("change-role", args=[org.slug, membership.pk]), {"role": "member"})
+    assert not Notification.objects.filter(recipient=member).exists()  # nothing changed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("change-role", args=[org.slug, membership.pk]),
+                    {"role": "contributor"})
+    told = Notification.objects.get(recipient=member)
+    assert told.kind == ROLE_CHANGED and told.title == "Your role in Source Org is now contributor"
+    assert mail.outbox[-1].to == ["source_member@world.test"]
+
+
+def test_removal_is_confirmed_first_and_tells_the_member(
+        client, world, org_admin, django_capture_on_commit_callbacks):
+    org = world.orgs["source"]
+    member = world.users["source_member"]
+    membership = Membership.objects.get(user=member, organisation=org)
+    url = reverse("remove-member", args=[org.slug, membership.pk])
+    client.force_login(world.users["publisher"])  # not an admin: nothing there
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+
+    client.force_login(org_admin)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "from Source Org?</h1>" in body and "source_member@world.test" in body
+    assert '<form method="post">' in body and "They will be told they were removed." in body
+    assert Membership.objects.filter(pk=membership.pk).exists()  # asking removes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response["Location"] == reverse("manage-members", args=[org.slug])
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    told = Notification.objects.get(recipient=member)
+    assert told.kind == MEMBER_REMOVED and "removed from Source Org" in told.title
+    assert mail.outbox[-1].to == ["source_member@world.test"]
+    assert client.post(url).status_code == 404  # gone
+
+    own = Membership.objects.get(user=org_admin, organisation=org)
+    client.post(reverse("remove-member", args=[org.slug, own.pk]))
+    assert Membership.objects.filter(pk=own.pk).exists()  # admins cannot remove themselves
+
+
+def test_the_members_page_marks_unverified_members(client, world, org_admin):
+    client.force_login(org_admin)
+    page = client.get(reverse("manage-members", args=[world.orgs["source"].slug]))
+    rows = {row.split("</td>")[0]: row for row in page.content.decode().split("<td>")[1:]
+            if "@" in row.split("</td>")[0]}
+    unverified = next(row for cell, row in rows.items() if "unverified@world.test" in cell)
+    verified = next(row for cell, row in rows.items() if "source_member@world.test" in cell)
+    assert "Email not verified" in unverified.split("</td>")[0]
+    assert "Email not verified" not in verified.split("</td>")[0]
+
+
+# Vetting: what the moderator sees, and what waits on the dashboard.
+
+@pytest.mark.parametrize(("email", "website", "matches"), [
+    ("a@newfirm.example", "https://newfirm.example", True),
+    ("a@newfirm.example", "https://www.newfirm.example/about", True),
+    ("a@mail.NewFirm.example", "https://newfirm.example", True),  # a subdomain counts
+    ("a@notnewfirm.example", "https://newfirm.example", False),
+    ("a@newfirm.example.evil.test", "https://newfirm.example", False),
+    ("a@gmail.test", "https://newfirm.example", False),
+])
+def test_the_email_domain_is_compared_with_the_website(email, website, matches):
+    assert vetting.domain_match(email, website).matches is matches
+
+
+def test_the_moderator_sees_who_asked_the_domain_match_and_the_history(client, world):
+    org = _register(client, make_user("founder@gmail.test", first_name="Fran",
+                                      last_name="Founder"))
+    earlier = Organisation.objects.create(name="Earlier Try", kind="academia",
+                                          status="rejected", rejection_reason="Not a company",
+                                          requested_by=org.requested_by)
+    client.force_login(world.users["moderator"])
+    page = client.get(reverse("organisations:edit", args=[org.pk])).content.decode()
+    assert "Fran Founder" in page and "founder@gmail.test" in page
+    assert "(email verified)" in page
+    assert "<strong>No</strong>: the email’s domain gmail.test is not the website’s domain " \
+           "newfirm.example" in page
+    assert "Organisation registered" in page  # the audit trail's history
+    assert "Earlier Try" in page and "Not a company" in page
+    assert reverse("organisations:edit", args=[earlier.pk]) in page
+
+    matching = _register(client, make_user("boss@newco.example"), name="New Co",
+                         website="https://newco.example")
+    client.force_login(world.users["moderator"])
+    page = client.get(reverse("organisations:edit", args=[matching.pk])).content.decode()
+    assert "<strong>Yes</strong>: the email’s domain newco.example is the website’s domain " \
+           "newco.example" in page
+
+
+def test_the_dashboard_shows_what_waits(client, world, org_admin):
+    client.force_login(world.users["moderator"])
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 organisation awaits vetting" in page  # the world's Pending Org
+    assert f'{reverse("organisations:index")}?status=pending' in page
+
+    JoinRequest.objects.create(user=make_user("asker@x.test"), organisation=world.orgs["source"])
+    client.force_login(org_admin)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 request to join Source Org" in page
+    assert reverse("manage-members", args=[world.orgs["source"].slug]) in page
+    assert "awaits vetting" not in page
+
+
+def test_the_home_page_suggests_joining_to_people_without_an_organisation(client, world):
+    loner = make_user("loner@x.test")
+    client.force_login(loner)
+    for _ in range(2):  # rendered, then from the shared page cache
+        page = client.get("/").content.decode()
+        assert "Join your organisation" in page
+        assert reverse("request-organisation") in page
+        assert 'href="/organisations/"' in page
+    client.force_login(world.users["source_member"])
+    assert "Join your organisation" not in client.get("/").content.decode()
+    client.force_login(world.users["unverified"])  # a member who has not verified their email
+    page = client.get("/").content.decode()
+    assert "Verify your email address" in page and "You belong to Source Org" in page
+
+    _register(client, loner)
+    enrol_totp(loner)  # an organisation's admin uses two-factor sign-in
+    page = client.get("/").content.decode()
+    assert "Join your organisation" not in page
+    assert "New Small Firm is waiting for a portal moderator" in page

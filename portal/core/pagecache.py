@@ -38,7 +38,8 @@ from portal.core.caching import cache_key, content_version
 
 SHARED_ATTR = "portal_shared_content"
 MESSAGES_COOKIE = "messages"
-PERSONAL_TEMPLATES = frozenset({"includes/account_nav.html", "includes/messages.html"})
+PERSONAL_TEMPLATES = frozenset({"includes/account_nav.html", "includes/messages.html",
+                                "includes/organisation_suggestion.html"})
 PERSONAL = re.compile(r"<!--personal:([\w./-]+)-->.*?<!--/personal-->", re.DOTALL)
 PER_RESPONSE_MARKERS = ("csrfmiddlewaretoken", "nonce=")
 

@@ -62,6 +62,16 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who asked for the organisation on the site; the moderator vets them (``vetting``).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="organisations_requested",
+    )
+    rejection_reason = models.TextField(
+        blank=True, max_length=1000,
+        help_text="Required when rejecting: the person who registered the organisation is "
+                  "told this reason.",
+    )
     # Set up on approval by the CMS (cms.provisioning, on the organisation_approved signal).
     contributors_group = models.OneToOneField(
         "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL,

@@ -8,6 +8,8 @@ urlpatterns = [
     path("membership/<slug:slug>/members/", views.manage_members, name="manage-members"),
     path("membership/<slug:slug>/members/<int:membership_id>/", views.change_role,
          name="change-role"),
+    path("membership/<slug:slug>/members/<int:membership_id>/remove/", views.remove_member,
+         name="remove-member"),
     path("membership/<slug:slug>/requests/<int:request_id>/", views.decide_join_request,
          name="decide-join-request"),
     path("membership/<slug:slug>/invitations/<int:invitation_id>/revoke/",

@@ -1,8 +1,10 @@
 """Organisation membership on the public site: requests, invitations and member management."""
 
 from allauth.account.decorators import verified_email_required
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.core.audit.models import Kind
 from portal.core.audit.recording import record
 from portal.core.notifications.sending import notify
+from portal.core.organisations import vetting
 from portal.core.organisations.forms import (
     DecisionForm,
     InvitationForm,
@@ -25,9 +28,16 @@ from portal.core.organisations.models import (
     JoinRequestStatus,
     Membership,
     Organisation,
+    OrganisationStatus,
     Role,
 )
-from portal.core.organisations.notifications import JOIN_DECIDED, JOIN_REQUESTED
+from portal.core.organisations.notifications import (
+    INVITATION_ACCEPTED,
+    JOIN_DECIDED,
+    JOIN_REQUESTED,
+    MEMBER_REMOVED,
+    ROLE_CHANGED,
+)
 from portal.core.organisations.tasks import send_invitation_email
 
 
@@ -56,22 +66,33 @@ def request_organisation(request):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                form.instance.requested_by = request.user
                 organisation = form.save()
                 Membership.objects.create(
                     organisation=organisation, user=request.user, role=Role.ADMIN
                 )
                 record(Kind.ORGANISATION_REGISTERED, request=request,
                        organisation=organisation, target=organisation.slug)
+                vetting.announce_request(organisation, request.user.email)
         except IntegrityError:  # the same name or slug registered a moment ago
             form.add_error("name", "That name was registered just now. Choose another.")
-            return render(request, "organisations/request.html", {"form": form}, status=400)
+            return render(request, "organisations/request.html",
+                          {"form": form, "earlier": _earlier_requests(request)}, status=400)
         messages.success(
             request,
             f"Thank you. {organisation} is awaiting approval by a portal moderator; you will be "
             "its admin once it is approved.",
         )
         return redirect("/")
-    return render(request, "organisations/request.html", {"form": form})
+    return render(request, "organisations/request.html",
+                  {"form": form, "earlier": _earlier_requests(request)})
+
+
+def _earlier_requests(request):
+    """The organisations this person asked for that are not approved: where a rejection's
+    reason is read."""
+    return Organisation.objects.filter(requested_by=request.user).exclude(
+        status=OrganisationStatus.APPROVED).order_by("-created_at")
 
 
 @verified_email_required
@@ -125,7 +146,9 @@ def manage_members(request, slug):
     status = 400 if invite_form.errors else 200
     context = {
         "organisation": organisation,
-        "memberships": organisation.memberships.select_related("user"),
+        "memberships": organisation.memberships.select_related("user").annotate(
+            email_verified=Exists(EmailAddress.objects.filter(
+                user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True))),
         "join_requests": organisation.join_requests.filter(
             status=JoinRequestStatus.PENDING
         ).select_related("user"),
@@ -141,15 +164,8 @@ def manage_members(request, slug):
 def change_role(request, slug, membership_id):
     organisation = _org_admin_or_404(request, slug)
     membership = get_object_or_404(organisation.memberships, pk=membership_id)
-    if "remove" in request.POST:
-        if membership.user_id == request.user.pk:
-            messages.error(request, "You cannot remove yourself; ask another admin.")
-        else:
-            membership.delete()
-            record(Kind.MEMBER_REMOVED, request=request, organisation=organisation,
-                   target=membership.user.email, role=membership.role)
-            messages.success(request, f"{membership.user} was removed from {organisation}.")
-        return redirect("manage-members", slug=slug)
+    if "remove" in request.POST:  # removal is confirmed on a page of its own first
+        return redirect("remove-member", slug=slug, membership_id=membership.pk)
     form = MembershipRoleForm(request.POST, instance=membership)
     if not form.is_valid():
         messages.error(request, "Choose one of the listed roles.")
@@ -157,11 +173,39 @@ def change_role(request, slug, membership_id):
         messages.error(request, "You cannot step down yourself; ask another admin.")
     else:
         previous = Membership.objects.get(pk=membership.pk).role
-        form.save()
-        record(Kind.ROLE_CHANGED, request=request, organisation=organisation,
-               target=membership.user.email, previous=previous, new=membership.role)
+        with transaction.atomic():
+            form.save()
+            record(Kind.ROLE_CHANGED, request=request, organisation=organisation,
+                   target=membership.user.email, previous=previous, new=membership.role)
+            if previous != membership.role:
+                notify([membership.user], ROLE_CHANGED,
+                       f"Your role in {organisation} is now "
+                       f"{membership.get_role_display().lower()}", _back(organisation))
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
     return redirect("manage-members", slug=slug)
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def remove_member(request, slug, membership_id):
+    """Ask the admin to confirm; remove only on POST, and tell the person removed."""
+    organisation = _org_admin_or_404(request, slug)
+    membership = get_object_or_404(organisation.memberships.select_related("user"),
+                                   pk=membership_id)
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself; ask another admin.")
+        return redirect("manage-members", slug=slug)
+    if request.method == "POST":
+        with transaction.atomic():
+            membership.delete()
+            record(Kind.MEMBER_REMOVED, request=request, organisation=organisation,
+                   target=membership.user.email, role=membership.role)
+            notify([membership.user], MEMBER_REMOVED,
+                   f"You were removed from {organisation} by one of its admins", "/")
+        messages.success(request, f"{membership.user} was removed from {organisation}.")
+        return redirect("manage-members", slug=slug)
+    return render(request, "organisations/remove_member.html",
+                  {"organisation": organisation, "membership": membership})
 
 
 @verified_email_required
@@ -231,6 +275,14 @@ def accept_invitation(request, token):
             record(Kind.INVITATION_ACCEPTED, request=request,
                    organisation=invitation.organisation, target=invitation.email,
                    role=invitation.role)
+            told = {user.pk: user for user in invitation.organisation.admins()}
+            if invitation.invited_by is not None:
+                told.setdefault(invitation.invited_by_id, invitation.invited_by)
+            told.pop(request.user.pk, None)
+            notify(told.values(), INVITATION_ACCEPTED,
+                   f"{invitation.email} accepted the invitation to join "
+                   f"{invitation.organisation}",
+                   reverse("manage-members", args=[invitation.organisation.slug]))
         messages.success(request, f"Welcome to {invitation.organisation}.")
         return redirect(_back(invitation.organisation))
     return render(request, "organisations/invitation.html", {"invitation": invitation})
