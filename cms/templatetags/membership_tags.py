@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from portal.core.access import principal_for
+from portal.core.accounts.moderators import is_moderator
 from portal.core.organisations.models import Membership, OrganisationStatus
 
 register = template.Library()
@@ -17,6 +18,8 @@ def organisation_suggestion(context):
         return None
     principal = principal_for(request)
     if principal.verified and principal.organisation_ids:
+        return None
+    if is_moderator(request.user):  # portal staff need no organisation
         return None
     memberships = list(Membership.objects.filter(user=request.user)
                        .select_related("organisation"))
