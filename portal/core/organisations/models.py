@@ -62,6 +62,11 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    four_eyes = models.BooleanField(
+        "four-eyes publishing", default=True,
+        help_text="Each submission is approved by someone other than its author. With a single "
+                  "person able to publish, submissions go to the portal moderators.",
+    )
     # Set up on approval by the CMS (cms.provisioning, on the organisation_approved signal).
     contributors_group = models.OneToOneField(
         "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL,

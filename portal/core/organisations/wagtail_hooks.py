@@ -25,7 +25,8 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = "Organisations"
     add_to_admin_menu = True
     edit_view_class = OrganisationEditView
-    form_fields = ["name", "slug", "kind", "size_band", "website", "description", "status"]
+    form_fields = ["name", "slug", "kind", "size_band", "website", "description", "status",
+                   "four_eyes"]
     list_display = ["name", "kind", "size_band", "status", "created_at"]
     list_filter = ["status", "kind", "size_band"]
     search_fields = ["name", "description"]
