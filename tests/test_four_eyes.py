@@ -134,6 +134,8 @@ def test_a_single_publishers_submission_goes_to_the_moderators(client, world):
 
     client.force_login(moderator)
     assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+    # The dashboard lists it under what awaits their review.
+    assert "Lonely guidance" in client.get(reverse("wagtailadmin_home")).content.decode()
     _approve_in_admin(client, page)
     assert _live(page)
     decided = Notification.objects.get(recipient=publisher, kind=DECIDED)
