@@ -68,6 +68,7 @@ NAMESPACES = {
     "wagtailsnippetchoosers_cms_audience": no_items("audiences"),
     "organisations": no_items("organisations, for portal moderators"),
     "security-audit": no_items("the security audit trail: item ids only, read by the access rule"),
+    "items": filtered("the item listing (TLP column and filter), EditorPagePermissionPolicy"),
     "wagtailredirects": superusers("redirects name items' old and new paths"),
 }
 

@@ -68,8 +68,14 @@ def admin_visible_pages(pages, user):
 
 
 def may_see_page(user, page_id) -> bool:
+    """The admin's rule for one page id; a portal moderator also sees a submission while it
+    awaits their approval (four eyes, ``cms.four_eyes``)."""
+    from cms.four_eyes import pages_awaiting_review_by
+
     pk = as_id(page_id)
-    return pk is not None and admin_visible_pages(Page.objects.filter(pk=pk), user).exists()
+    return pk is not None and (
+        admin_visible_pages(Page.objects.filter(pk=pk), user).exists()
+        or pk in pages_awaiting_review_by(user))
 
 
 def may_edit_page(user, page) -> bool:

@@ -6,4 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import cache_invalidation, signals  # noqa: F401
+        from cms import cache_invalidation, notifications, signals  # noqa: F401
+
+        notifications.register_kinds()
+        notifications.replace_wagtail_emails()

@@ -4,7 +4,8 @@ The core announces approval (``organisation_approved``) and membership changes (
 signals); the receivers in ``cms.signals`` call this module. Each approved organisation gets a
 page under the organisation directory (its contributions live below it), a document collection,
 a contributors group and a publishers group with permissions on that subtree only, and a
-moderation workflow in which its publishers approve what its contributors submit.
+moderation workflow in which its publishers approve what its contributors submit (with four
+eyes: never their own submissions; ``cms.four_eyes``).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -20,7 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from cms.models import OrganisationIndexPage, OrganisationPage
+from cms.models import FourEyesApprovalTask, OrganisationIndexPage, OrganisationPage
 from portal.core.accounts.moderators import MODERATORS_GROUP
 from portal.core.organisations.models import Membership, Organisation, Role
 
@@ -81,14 +82,36 @@ def provision(organisation: Organisation) -> None:
             )
 
     if not WorkflowPage.objects.filter(page=page).exists():
-        task = GroupApprovalTask.objects.create(name=f"{organisation.name}: publisher review")
+        task = FourEyesApprovalTask.objects.create(
+            name=f"{organisation.name}: publisher review", organisation=organisation)
         task.groups.set([publishers])
         workflow = Workflow.objects.create(name=f"{organisation.name}: moderation")
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow, page=page)
+    upgrade_review_task(page)
 
     for membership in organisation.memberships.select_related("user"):
         sync_groups(membership)
+
+
+def upgrade_review_task(page) -> None:
+    """Replace a plain group approval task in the organisation's workflow (as provisioned
+    before four eyes) with a four-eyes task for the same groups. The data migration
+    ``cms.0003_four_eyes_approval_task`` does the same for organisations approved before."""
+    workflow_page = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
+    if workflow_page is None:
+        return
+    for step in workflow_page.workflow.workflow_tasks.select_related("task"):
+        old = step.task.specific
+        if type(old) is not GroupApprovalTask:
+            continue
+        task = FourEyesApprovalTask.objects.create(name=old.name,
+                                                   organisation=page.organisation)
+        task.groups.set(old.groups.all())
+        step.task = task
+        step.save(update_fields=["task"])
+        old.active = False
+        old.save(update_fields=["active"])
 
 
 def sync_groups(membership: Membership, removed: bool = False) -> None:

@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.admin_visibility import EditorPagePermissionPolicy, admin_visible_pages
 from cms.downloads import can_download
+from cms.item_listing import ItemListingViewSet
 from cms.rendering import ReaderDocumentLinkHandler, ReaderPageLinkHandler
 
 # Every admin view that asks Wagtail which pages an editor may explore gets the editor's rule.
@@ -36,3 +37,8 @@ def hide_restricted_in_chooser(pages, request):
 def resolve_links_for_the_reader(features):
     features.register_link_type(ReaderPageLinkHandler)
     features.register_link_type(ReaderDocumentLinkHandler)
+
+
+@hooks.register("register_admin_viewset")
+def register_item_listing():
+    return ItemListingViewSet()

@@ -330,6 +330,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# An approved submission is published by its approver, who under four eyes may not publish
+# directly (cms.four_eyes).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_finish.publish_approved"
 
 LOGGING = {
     "version": 1,

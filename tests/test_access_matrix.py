@@ -23,6 +23,7 @@ from cms import admin_gate
 from cms.blocks import RICH_FEATURES
 from cms.models import HomePage, ItemPage, LibraryPage, OrganisationPage, TopicIndexPage
 from portal.core.accounts.models import ApiToken
+from portal.core.organisations.models import Organisation
 from portal.core.tlp import TLP
 from portal.features.digests import runs
 from portal.features.digests.models import Delivery, DigestRun, Subscription
@@ -265,6 +266,9 @@ ITEM_ROUTES = [route for route in ADMIN_ROUTES
 
 @pytest.fixture
 def editors(world):
+    # The other organisation publishes directly (four eyes off), so the publishing paths are
+    # exercised here; four eyes is tested in test_four_eyes.py.
+    Organisation.objects.filter(pk=world.orgs["other"].pk).update(four_eyes=False)
     return add_editors(world)
 
 

@@ -25,7 +25,9 @@ def test_roles_map_to_wagtail_permissions(world, other_editor):
     member = item.permissions_for_user(world.users["source_member"])
     outsider = item.permissions_for_user(other_editor)
     assert contributor.can_edit() and not contributor.can_publish()
-    assert publisher.can_edit() and publisher.can_publish()
+    # Four eyes (on by default): a publisher approves others' submissions, never publishes
+    # alone (tests/test_four_eyes.py).
+    assert publisher.can_edit() and not publisher.can_publish()
     assert not member.can_edit()
     assert not outsider.can_edit() and not outsider.can_publish()
 

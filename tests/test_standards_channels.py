@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from cms.models import ItemPage, StandardPage
 from portal.core.notifications.models import Notification
+from portal.core.organisations.models import Organisation
 from portal.core.tlp import TLP
 from portal.features.digests import runs
 from portal.features.digests.models import Subscription
@@ -87,6 +88,7 @@ def test_an_editor_links_an_item_to_a_clause_in_the_item_editor(client, world, s
         "TOTAL_FORMS": 1, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000,
         "0": {"clause": clause.pk, "primary": "on", "id": "", "DELETE": ""}})
     data["action-publish"] = "Publish"
+    Organisation.objects.filter(pk=world.orgs["source"].pk).update(four_eyes=False)
     client.force_login(world.users["publisher"])
     response = client.post(reverse("wagtailadmin_pages:add",
                                    args=["cms", "guidancepage", parent.pk]), data)

@@ -15,3 +15,4 @@ from cms.models.pages import (  # noqa: F401
     TopicIndexPage,
 )
 from cms.models.snippets import Audience, Topic  # noqa: F401
+from cms.models.workflows import FourEyesApprovalTask  # noqa: F401

@@ -23,6 +23,7 @@ from wagtail.search import index
 from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from cms.editor_links import references_in_page, references_in_values, refused_references
+from cms.four_eyes import FourEyesPublishing
 from cms.sections import page_sections
 from portal.core import access
 from portal.core.pagecache import mark_shared
@@ -79,7 +80,7 @@ class ItemPageForm(WagtailAdminPageForm):
                 if form.cleaned_data and not formset._should_delete_form(form)]
 
 
-class ItemPage(SharedContentPage, Page):
+class ItemPage(FourEyesPublishing, SharedContentPage, Page):
     """The shared base of every item: who published it, what it is about and who may see it.
 
     Never created directly. Items live under their source organisation's page, and the source
@@ -147,6 +148,9 @@ class ItemPage(SharedContentPage, Page):
         parent = OrganisationPage.objects.ancestor_of(self).select_related("organisation").last()
         return parent.organisation if parent else None
 
+    def four_eyes_organisation_id(self):
+        return self.source_organisation_id
+
     # The access policy's view of this item.
     def access_values(self, field_name: str) -> set[int]:
         if field_name == access.SOURCE_ORG:
@@ -181,7 +185,14 @@ class ItemPage(SharedContentPage, Page):
         # a page never goes live with a reference its publisher may not make.
         from wagtail.actions.publish_revision import PublishPermissionError
 
-        refused = refused_references(user or revision.user,
+        # An approver from outside the organisation (a portal moderator, four eyes) is checked
+        # as the revision's author, whose organisation the references belong to.
+        from cms.admin_visibility import may_edit_page
+
+        checked = user or revision.user
+        if user is not None and revision.user is not None and not may_edit_page(user, self):
+            checked = revision.user
+        refused = refused_references(checked,
                                      references_in_page(revision.as_object()))
         if refused:
             raise PublishPermissionError(" ".join(refused))

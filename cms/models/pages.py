@@ -13,6 +13,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.four_eyes import FourEyesPublishing
 from cms.listing import paginate, visible_items_for
 from cms.models.items import ITEM_TYPES, ITEM_TYPES_BY_SLUG, SharedContentPage
 from cms.models.snippets import Audience, Topic
@@ -120,7 +121,7 @@ class OrganisationIndexPage(SharedContentPage, Page):
         return context
 
 
-class OrganisationPage(SharedContentPage, Page):
+class OrganisationPage(FourEyesPublishing, SharedContentPage, Page):
     """One organisation's home in the portal; its contributions are its children."""
 
     organisation = models.OneToOneField(
@@ -131,6 +132,9 @@ class OrganisationPage(SharedContentPage, Page):
     subpage_types = [f"cms.{cls.__name__}" for cls in ITEM_TYPES]
     personal_for_members = True  # their membership, or a form to ask to join
     content_panels = Page.content_panels + [FieldPanel("organisation", read_only=True)]
+
+    def four_eyes_organisation_id(self):
+        return self.organisation_id
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -72,6 +72,11 @@ class Organisation(models.Model):
         help_text="Required when rejecting: the person who registered the organisation is "
                   "told this reason.",
     )
+    four_eyes = models.BooleanField(
+        "four-eyes publishing", default=True,
+        help_text="Each submission is approved by someone other than its author. With a single "
+                  "person able to publish, submissions go to the portal moderators.",
+    )
     # Set up on approval by the CMS (cms.provisioning, on the organisation_approved signal).
     contributors_group = models.OneToOneField(
         "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL,

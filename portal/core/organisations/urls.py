@@ -14,5 +14,7 @@ urlpatterns = [
          name="decide-join-request"),
     path("membership/<slug:slug>/invitations/<int:invitation_id>/revoke/",
          views.revoke_invitation, name="revoke-invitation"),
+    path("membership/<slug:slug>/publishing/", views.publishing_settings,
+         name="publishing-settings"),
     path("membership/invitations/<str:token>/", views.accept_invitation, name="invitation"),
 ]

@@ -210,6 +210,20 @@ def remove_member(request, slug, membership_id):
 
 @verified_email_required
 @require_POST
+def publishing_settings(request, slug):
+    """Four-eyes publishing on or off (``Organisation.four_eyes``; cms applies it)."""
+    organisation = _org_admin_or_404(request, slug)
+    four_eyes = request.POST.get("four_eyes") == "on"
+    # update(), not save(): saving an approved organisation re-runs its provisioning.
+    Organisation.objects.filter(pk=organisation.pk).update(four_eyes=four_eyes)
+    messages.success(request, "Four-eyes publishing is on: every submission is approved by "
+                     "someone other than its author." if four_eyes else
+                     "Four-eyes publishing is off: publishers may publish directly.")
+    return redirect("manage-members", slug=slug)
+
+
+@verified_email_required
+@require_POST
 def decide_join_request(request, slug, request_id):
     organisation = _org_admin_or_404(request, slug)
     join_request = get_object_or_404(

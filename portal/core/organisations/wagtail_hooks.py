@@ -64,7 +64,7 @@ class OrganisationViewSet(ModelViewSet):
     edit_view_class = OrganisationEditView
     edit_template_name = "organisations/admin/edit.html"
     form_fields = ["status", "rejection_reason", "name", "slug", "kind", "size_band", "website",
-                   "description"]
+                   "description", "four_eyes"]
     list_display = ["name", "kind", "size_band", "status", "requested_by", "created_at"]
     list_filter = ["status", "kind", "size_band"]
     search_fields = ["name", "description"]
