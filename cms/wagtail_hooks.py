@@ -1,5 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import AbstractPage, Page
 from wagtail.permissions import register_permission_policy
@@ -36,3 +38,8 @@ def hide_restricted_in_chooser(pages, request):
 def resolve_links_for_the_reader(features):
     features.register_link_type(ReaderPageLinkHandler)
     features.register_link_type(ReaderDocumentLinkHandler)
+
+
+@hooks.register("insert_global_admin_js")
+def name_the_admin_search_landmarks():
+    return format_html('<script src="{}" defer></script>', static("cms/admin-landmarks.js"))

@@ -159,6 +159,14 @@ def test_on_a_desktop(browser, live_server, live_world):  # noqa: F811 - shared 
     expect(sign_out).to_be_hidden()
     expect(account).to_be_focused()
 
+    # The editor's dashboard and page listing: Wagtail's sidebar search and the page's own are
+    # told apart (cms/static/cms/admin-landmarks.js).
+    for path in ("/admin/", "/admin/pages/"):
+        assert page.goto(url(live_server, path)).status == 200, path
+        expect(page.locator('form[role="search"][aria-label="This page"]')).to_have_count(1)
+        found = [v for v in run_axe(page)["violations"] if v["id"] == "landmark-unique"]
+        assert not found, f"{path}:\n{describe(found)}"
+
     # The filters stand open as a sidebar to the right of the results.
     page.goto(url(live_server, "/search/?q=matrix"))
     option = page.get_by_role("checkbox").first
