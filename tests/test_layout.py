@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from cms.factories import make_item
+from portal.core.tlp import TLP
 from portal.features.digests.models import Subscription
 from tests.world import make_user
 
@@ -113,3 +115,13 @@ def test_members_and_subscriptions_tables_reflow_with_labels(client, world):
     # Short visible labels; the full name is there for screen readers.
     assert ('Pause<span class="visually-hidden"> Supply chain, every week</span></button>'
             in html)
+
+
+def test_a_callout_is_a_named_aside_headed_at_level_two(client, world):
+    """An item's first heading may be a callout's: h1 then h2, never h3 (axe: heading-order),
+    and each callout is its own named landmark (axe: landmark-unique)."""
+    item = make_item(world.orgs["source"], TLP.CLEAR, "Callout marker", body=[
+        {"type": "callout", "value": {"title": "How to respond", "text": "<p>Write.</p>"}}])
+    html = client.get(item.url).content.decode()
+    assert ('<aside class="callout" aria-label="How to respond">'
+            '<h2 class="callout-title">How to respond</h2>') in html

@@ -55,6 +55,11 @@ def check(page, where):
     width, inner = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{where}: {width} px wide in a {inner} px window"
+    small = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea'))
+        .filter(e => e.checkVisibility() && parseFloat(getComputedStyle(e).fontSize) < 16)
+        .map(e => e.name || e.id)""")
+    assert not small, f"{where}: inputs under 16 px (phones zoom into them): {small}"
     assert_no_csp_violations(page, where)
     found = [v for v in run_axe(page)["violations"] if v["impact"] in REPORTED]
     assert not found, f"axe-core found on {where}:\n{describe(found)}"
@@ -94,6 +99,7 @@ def test_on_a_phone(browser, live_server, live_world):  # noqa: F811 - shared fi
         if menu.evaluate("button => button === document.activeElement"):
             break
     expect(menu).to_be_focused()
+    assert menu.evaluate("button => getComputedStyle(button).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(main_nav.get_by_role("link", name="Guidance")).to_be_visible()
@@ -107,6 +113,14 @@ def test_on_a_phone(browser, live_server, live_world):  # noqa: F811 - shared fi
     page.keyboard.press("Space")
     expect(menu).to_have_attribute("aria-expanded", "true")
     check(page, "the open menu at 390 px")
+
+    # Buttons side by side keep apart.
+    page.goto(url(live_server, "/subscriptions/"))
+    pause = page.get_by_role("button", name=re.compile("^Pause Supply chain"))
+    delete = page.get_by_role("button", name=re.compile("^Delete Supply chain"))
+    assert pause.bounding_box()["width"] < 120  # the full name is for screen readers only
+    gap = delete.bounding_box()["x"] - (pause.bounding_box()["x"] + pause.bounding_box()["width"])
+    assert gap >= 8, f"Pause and Delete are {gap} px apart"
 
     # The filters: a closed disclosure before the results, opened on demand.
     page.goto(url(live_server, "/search/?q=matrix"))
