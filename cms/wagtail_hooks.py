@@ -1,5 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import AbstractPage, Page
 from wagtail.permissions import register_permission_policy
@@ -42,3 +44,8 @@ def resolve_links_for_the_reader(features):
 @hooks.register("register_admin_viewset")
 def register_item_listing():
     return ItemListingViewSet()
+
+
+@hooks.register("insert_global_admin_js")
+def name_the_admin_search_landmarks():
+    return format_html('<script src="{}" defer></script>', static("cms/admin-landmarks.js"))

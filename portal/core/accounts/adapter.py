@@ -1,5 +1,17 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+
+def portal_site() -> SimpleNamespace:
+    """The site as allauth's emails name it. Without django.contrib.sites allauth would use the
+    request's host ("Hello from 127.0.0.1:8103!"); the portal's name and address are settings."""
+    return SimpleNamespace(name=settings.WAGTAIL_SITE_NAME,
+                           domain=urlsplit(settings.PORTAL_BASE_URL).netloc,
+                           url=settings.PORTAL_BASE_URL.rstrip("/"))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,6 +19,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email):
         return super().clean_email(email).strip().lower()
+
+    def send_mail(self, template_prefix, email, context):
+        """Every allauth email names the portal, not the host it was reached at."""
+        super().send_mail(template_prefix, email, {**context, "current_site": portal_site()})
 
     def pre_authenticate(self, request, **credentials):
         """Too many failed sign-ins lock the login out for a while; that goes on record."""

@@ -20,6 +20,10 @@
   if (last) {
     sessionStorage.removeItem(KEY);
     var input = document.getElementById(last);
-    if (input) { input.focus(); }
+    if (input) {
+      var details = input.closest("details");  // the "Filters" disclosure, closed on phones
+      if (details) { details.open = true; }
+      input.focus();
+    }
   }
 })();
