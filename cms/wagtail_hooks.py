@@ -36,3 +36,21 @@ def hide_restricted_in_chooser(pages, request):
 def resolve_links_for_the_reader(features):
     features.register_link_type(ReaderPageLinkHandler)
     features.register_link_type(ReaderDocumentLinkHandler)
+
+
+# Sharing that scales: the TLP:RED recipient search, and recipient fields that follow the label.
+@hooks.register("register_admin_urls")
+def recipient_search_url():
+    from django.urls import path
+
+    from cms.recipients import search_people
+
+    return [path("recipients/people/", search_people, name="cms_recipient_search")]
+
+
+@hooks.register("insert_editor_js")
+def recipient_fields_js():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}"></script>', static("cms/js/recipient_fields.js"))
