@@ -222,6 +222,24 @@ def test_editors_create_and_change_their_organisations_groups(client, world):
     assert not SharingGroup.objects.exists()
 
 
+def test_changes_of_who_a_group_shares_with_are_audited(client, world):
+    from portal.core.audit.models import AuditEvent, Kind
+
+    client.force_login(world.users["publisher"])
+    slug = world.orgs["source"].slug
+    client.post(reverse("sharing-groups", args=[slug]),
+                {"name": "Audited", "organisations": [world.orgs["other"].pk]})
+    group = SharingGroup.objects.get(name="Audited")
+    client.post(reverse("sharing-group", args=[slug, group.pk]),
+                {"name": "Audited", "organisations": [world.orgs["recipient"].pk]})
+    events = AuditEvent.objects.filter(kind=Kind.RECIPIENTS_CHANGED,
+                                       target=f"sharing group #{group.pk}").order_by("pk")
+    assert [(e.changes["previous_organisations"], e.changes["new_organisations"])
+            for e in events] == [([], [world.orgs["other"].pk]),
+                                 ([world.orgs["other"].pk], [world.orgs["recipient"].pk])]
+    assert {e.organisation for e in events} == {world.orgs["source"]}
+
+
 @pytest.mark.parametrize("role", ["source_member", "other_member", "moderator"])
 def test_others_cannot_see_or_change_an_organisations_groups(client, world, role):
     group = SharingGroup.objects.create(owner=world.orgs["source"], name="Secret circle")

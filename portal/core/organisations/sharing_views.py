@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.core.audit.models import Kind
+from portal.core.audit.recording import record
 from portal.core.organisations.models import Membership, Organisation, Role, SharingGroup
 
 EDITOR_ROLES = (Role.CONTRIBUTOR, Role.PUBLISHER, Role.ADMIN)
@@ -48,6 +50,19 @@ def _editors_organisation_or_404(request, slug):
     return organisation
 
 
+def _members(group):
+    return sorted(group.organisations.values_list("pk", flat=True))
+
+
+def _record(request, group, previous, deleted=False):
+    """Who a group shares with is access: its changes go on the security audit trail."""
+    new = [] if deleted else _members(group)
+    if new != previous:
+        record(Kind.RECIPIENTS_CHANGED, request=request, organisation=group.owner,
+               target=f"sharing group #{group.pk}", previous_organisations=previous,
+               new_organisations=new)
+
+
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def sharing_groups(request, slug):
@@ -59,6 +74,7 @@ def sharing_groups(request, slug):
         group.owner = organisation
         group.save()
         form.save_m2m()
+        _record(request, group, previous=[])
         messages.success(request, f"Sharing group “{group.name}” created.")
         return redirect("sharing-groups", slug=slug)
     groups = organisation.owned_sharing_groups.prefetch_related("organisations")
@@ -74,13 +90,16 @@ def sharing_group(request, slug, group_id):
     organisation = _editors_organisation_or_404(request, slug)
     group = get_object_or_404(SharingGroup, pk=group_id, owner=organisation)
     if request.method == "POST" and "delete" in request.POST:
+        _record(request, group, previous=_members(group), deleted=True)
         group.delete()
         messages.success(request, f"Sharing group “{group.name}” deleted; items that named it "
                                   "are no longer shared through it.")
         return redirect("sharing-groups", slug=slug)
+    previous = _members(group)
     form = SharingGroupForm(request.POST or None, instance=group, owner=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
+        _record(request, group, previous=previous)
         messages.success(request, f"Sharing group “{group.name}” saved.")
         return redirect("sharing-groups", slug=slug)
     return render(request, "organisations/sharing_group.html", {

@@ -11,7 +11,9 @@
 
     function update() {
       panels.forEach(function (panel) {
-        panel.hidden = panel.dataset.tlpFor.split(" ").indexOf(select.value) === -1;
+        var unused = panel.dataset.tlpFor.split(" ").indexOf(select.value) === -1;
+        panel.hidden = unused;
+        panel.style.display = unused ? "none" : "";  // the admin's panel styles outrank [hidden]
       });
     }
 
