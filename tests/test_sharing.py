@@ -222,6 +222,13 @@ def test_editors_create_and_change_their_organisations_groups(client, world):
     assert not SharingGroup.objects.exists()
 
 
+def test_editors_find_sharing_groups_from_their_organisation_page(client_for, world):
+    link = reverse("sharing-groups", args=[world.orgs["source"].slug])
+    page = world.orgs["source"].page.url
+    assert link in client_for("contributor").get(page).content.decode()
+    assert link not in client_for("source_member").get(page).content.decode()
+
+
 def test_changes_of_who_a_group_shares_with_are_audited(client, world):
     from portal.core.audit.models import AuditEvent, Kind
 
