@@ -342,3 +342,18 @@ def test_other_labels_say_nothing_about_sharing(client_for, world):
     for label in (TLP.CLEAR, TLP.GREEN, TLP.AMBER_STRICT):
         body = client_for("source_member").get(world.items[label].url).content.decode()
         assert "Shared with" not in body
+
+
+def test_the_elasticsearch_filter_carries_the_sharing_group_grant(world):
+    from portal.core.access import principal_for_user
+    from search.documents import access_filter
+
+    group = SharingGroup.objects.create(owner=world.orgs["source"], name="Filtered")
+    group.organisations.set([world.orgs["other"]])
+    principal = principal_for_user(world.users["other_member"])
+    assert principal.sharing_group_ids == {group.pk}
+    clauses = access_filter(principal).to_dict()["bool"]["should"]
+    assert {"bool": {"filter": [{"term": {"tlp": "amber"}},
+                                {"terms": {"recipient_groups": [group.pk]}}]}} in clauses
+    outsider = principal_for_user(world.users["recipient_member"])
+    assert "recipient_groups" not in str(access_filter(outsider).to_dict())
