@@ -199,6 +199,8 @@ ROUTES = {
     "wagtaildocs_chooser:chosen": ids(pk=DOCUMENT),
     "wagtaildocs_chooser:chosen_multiple": Decision("names documents in ?id=", listed=DOCUMENT),
     "wagtaildocs_chooser:create": NOT_ITEMS,
+    # Sharing: people to name on a TLP:RED item, for editors only (cms.recipients).
+    "cms_recipient_search": no_items("people, for editors: 2 characters or more, 20 matches"),
 }
 
 # Usage views of other models list the pages that refer to an object: titles and counts.

@@ -35,8 +35,8 @@ def make_user(email, *, password=None, verified=True, org=None, role=None, first
 
 
 def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), recipient_orgs=(),
-              recipient_users=(), owner=None, document=None, published_at: datetime | None = None,
-              **fields) -> ItemPage:
+              recipient_users=(), recipient_groups=(), owner=None, document=None,
+              published_at: datetime | None = None, **fields) -> ItemPage:
     """A published item under ``org``'s page. Without a body or summary it gets placeholder
     text; ``published_at`` back-dates its publication."""
     parent = OrganisationPage.objects.get(organisation=org)
@@ -49,6 +49,7 @@ def make_item(org, label, title, *, cls=GuidancePage, topics=(), audiences=(), r
     page.audiences.set(audiences)
     page.recipient_organisations.set(recipient_orgs)
     page.recipient_users.set(recipient_users)
+    page.recipient_groups.set(recipient_groups)
     if document is not None:
         page.attachments.create(document=document)
     page.save_revision(user=owner).publish(skip_permission_checks=True)

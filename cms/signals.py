@@ -48,6 +48,7 @@ def _access_fields(page):
         "tlp": page.tlp,
         "organisations": sorted(org.pk for org in page.recipient_organisations.all()),
         "users": sorted(user.pk for user in page.recipient_users.all()),
+        "groups": sorted(group.pk for group in page.recipient_groups.all()),
     }
 
 
@@ -70,8 +71,10 @@ def record_access_changes(sender, instance, revision, **kwargs):
               instance.source_organisation, "target": f"item #{instance.pk}"}
     if before["tlp"] != after["tlp"]:
         record(Kind.LABEL_CHANGED, previous=before["tlp"], new=after["tlp"], **common)
-    if (before["organisations"], before["users"]) != (after["organisations"], after["users"]):
+    recipients = ("organisations", "users", "groups")
+    if [before[name] for name in recipients] != [after[name] for name in recipients]:
         record(Kind.RECIPIENTS_CHANGED, **common,
                previous_organisations=before["organisations"],
                new_organisations=after["organisations"],
-               previous_people=before["users"], new_people=after["users"])
+               previous_people=before["users"], new_people=after["users"],
+               previous_groups=before["groups"], new_groups=after["groups"])

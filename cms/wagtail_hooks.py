@@ -49,3 +49,18 @@ def register_item_listing():
 @hooks.register("insert_global_admin_js")
 def name_the_admin_search_landmarks():
     return format_html('<script src="{}" defer></script>', static("cms/admin-landmarks.js"))
+
+
+# Sharing that scales: the TLP:RED recipient search, and recipient fields that follow the label.
+@hooks.register("register_admin_urls")
+def recipient_search_url():
+    from django.urls import path
+
+    from cms.recipients import search_people
+
+    return [path("recipients/people/", search_people, name="cms_recipient_search")]
+
+
+@hooks.register("insert_editor_js")
+def recipient_fields_js():
+    return format_html('<script src="{}"></script>', static("cms/js/recipient_fields.js"))

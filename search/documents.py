@@ -43,6 +43,7 @@ GRANT_FIELDS = {
     access.SOURCE_ORG: "source_organisation",
     access.RECIPIENT_ORGS: "recipient_organisations",
     access.RECIPIENT_USERS: "recipient_users",
+    access.RECIPIENT_GROUPS: "recipient_groups",
     access.OWNER: "owner",
 }
 
@@ -88,6 +89,7 @@ class ItemDocument(Document):
     owner = Integer()
     recipient_organisations = Integer(multi=True)
     recipient_users = Integer(multi=True)
+    recipient_groups = Integer(multi=True)
     published_at = Date()
     year = Integer()
     version = Keyword()
@@ -139,6 +141,7 @@ def document_from_entry(entry: SearchEntry) -> ItemDocument:
         owner=entry.owner_id,
         recipient_organisations=sorted(org.pk for org in entry.recipient_organisations.all()),
         recipient_users=sorted(user.pk for user in entry.recipient_users.all()),
+        recipient_groups=sorted(group.pk for group in entry.recipient_groups.all()),
         published_at=entry.published_at, year=entry.year, version=entry.version,
     )
 
@@ -148,7 +151,7 @@ def _fetch(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
     ids = [entry.pk for entry in entries]
     return list(SearchEntry.objects.filter(pk__in=ids).select_related("source_organisation")
                 .prefetch_related("topics", "audiences", "recipient_organisations",
-                                  "recipient_users").order_by("pk"))
+                                  "recipient_users", "recipient_groups").order_by("pk"))
 
 
 def _bulk(client: Elasticsearch, index: str, entries, **options) -> int:

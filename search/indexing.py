@@ -18,12 +18,12 @@ from search.models import SearchEntry
 log = logging.getLogger(__name__)
 
 
-def fingerprint(page, topics, audiences, org_ids, user_ids) -> str:
+def fingerprint(page, topics, audiences, org_ids, user_ids, group_ids=()) -> str:
     """Changes whenever anything the index holds about the item changes, a renamed topic or
     audience included (their names are searched)."""
     parts = [page.live_revision_id, page.url_path, page.tlp, page.owner_id,
              sorted((t.pk, t.name) for t in topics), sorted((a.pk, a.name) for a in audiences),
-             sorted(org_ids), sorted(user_ids)]
+             sorted(org_ids), sorted(user_ids), sorted(group_ids)]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -45,6 +45,7 @@ def entry_for(page):
     audience_ids = [a.pk for a in audiences]
     org_ids = [o.pk for o in page.recipient_organisations.all()]
     user_ids = [u.pk for u in page.recipient_users.all()]
+    group_ids = [g.pk for g in page.recipient_groups.all()]
     published = page.first_published_at or page.last_published_at
     entry = SearchEntry(
         id=page.pk, url=page.url or "", title=page.title, summary=page.summary,
@@ -54,10 +55,11 @@ def entry_for(page):
         published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,
         topic_ids=id_key(topic_ids), audience_ids=id_key(audience_ids),
         tags=tags_text(topics, audiences),
-        version=fingerprint(page, topics, audiences, org_ids, user_ids),
+        version=fingerprint(page, topics, audiences, org_ids, user_ids, group_ids),
     )
     return entry, {"topics": topic_ids, "audiences": audience_ids,
-                   "recipient_organisations": org_ids, "recipient_users": user_ids}
+                   "recipient_organisations": org_ids, "recipient_users": user_ids,
+                   "recipient_groups": group_ids}
 
 
 def _live_item(page_id):
@@ -107,6 +109,7 @@ def apply_access_now(page_id: int) -> None:
             source_organisation_id=page.source_organisation_id)
         entry.recipient_organisations.set(page.recipient_organisations.all())
         entry.recipient_users.set(page.recipient_users.all())
+        entry.recipient_groups.set(page.recipient_groups.all())
     content_changed()  # after the write, so no cached result keeps the old audience
 
 
@@ -117,7 +120,7 @@ def rebuild(batch_size=500, progress=None) -> int:
 
     pages = (ItemPage.objects.live().select_related("source_organisation")
              .prefetch_related("topics", "audiences", "recipient_organisations",
-                               "recipient_users").order_by("pk"))
+                               "recipient_users", "recipient_groups").order_by("pk"))
     total = pages.count()
     done = 0
     live_ids = set()
@@ -140,13 +143,15 @@ def find_drift():
     from cms.models import ItemPage
 
     pages = (ItemPage.objects.live().prefetch_related(
-        "topics", "audiences", "recipient_organisations", "recipient_users"))
+        "topics", "audiences", "recipient_organisations", "recipient_users",
+        "recipient_groups"))
     expected = {}
     for page in pages:
         expected[page.pk] = fingerprint(
             page, page.topics.all(), page.audiences.all(),
             [o.pk for o in page.recipient_organisations.all()],
             [u.pk for u in page.recipient_users.all()],
+            [g.pk for g in page.recipient_groups.all()],
         )
     indexed = dict(SearchEntry.objects.values_list("pk", "version"))
     stale = sorted(pk for pk, version in expected.items() if indexed.get(pk) != version)

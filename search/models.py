@@ -50,6 +50,8 @@ class SearchEntry(models.Model):
     )
     recipient_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+",
                                              blank=True)
+    recipient_groups = models.ManyToManyField("organisations.SharingGroup", related_name="+",
+                                              blank=True)
     version = models.CharField(max_length=64, help_text="Fingerprint of what was indexed.")
     indexed_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.models import ItemPage
+from portal.core.organisations.signals import sharing_group_changed
 
 
 def queue(page_id: int) -> None:
@@ -45,3 +46,12 @@ def page_moved(sender, instance, **kwargs):
 def item_deleted(sender, instance, **kwargs):
     if _is_item(instance):
         queue(instance.pk)
+
+
+@receiver(sharing_group_changed)
+def sharing_group_changed_items(sender, group_ids, **kwargs):
+    # Entries hold the group ids, and readers' groups are read live (portal.core.access), so
+    # access is already right; re-checking the items keeps their entries' fingerprints honest.
+    for page_id in ItemPage.objects.filter(recipient_groups__in=group_ids).values_list(
+            "pk", flat=True).distinct():
+        queue(page_id)

@@ -31,9 +31,12 @@ from portal.features.digests.sending import deliver_chunk
 from tests.world import (
     EDITOR_ROLES,
     EXPECTED,
+    GROUP_EXPECTED,
+    GROUP_TITLE,
     PASSWORD,
     ROLES,
     add_editors,
+    add_sharing_group_item,
     enrol_totp,
     make_item,
     title_for,
@@ -183,6 +186,62 @@ class TestDigestChannels:
         response = client_for(role).get(reverse("digest-archived", args=[delivery.pk]))
         assert response.status_code == 200
         assert (title_for(label) in response.content.decode()) == (role in EXPECTED[label])
+
+
+# Sharing groups: a TLP:AMBER item shared through a group that holds the other organisation --
+
+@pytest.fixture
+def group_item(world, django_capture_on_commit_callbacks):
+    from search.indexing import sync_item
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = add_sharing_group_item(world)
+    sync_item(item.pk)
+    return item
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+class TestSharingGroupChannels:
+    def test_item_page(self, client_for, group_item, role):
+        response = client_for(role).get(group_item.url)
+        if role in GROUP_EXPECTED:
+            assert response.status_code == 200 and GROUP_TITLE in response.content.decode()
+        else:
+            assert response.status_code == (302 if role == "anonymous" else 404)
+            assert GROUP_TITLE not in response.content.decode()
+
+    def test_listings(self, client_for, world, group_item, role):
+        client = client_for(role)
+        topic_page = f"{TopicIndexPage.objects.get().url}{world.topic.slug}/"
+        for url in ("/", LibraryPage.objects.get(item_type="guidance").url, topic_page,
+                    world.orgs["source"].page.url):
+            body = client.get(url).content.decode()
+            assert (GROUP_TITLE in body) == (role in GROUP_EXPECTED), url
+
+    def test_search(self, client_for, group_item, role):
+        client = client_for(role)
+        page = client.get(reverse("search"), {"q": "zeppelin"}).content.decode()
+        assert (GROUP_TITLE in page) == (role in GROUP_EXPECTED)
+        hits = client.get(reverse("search-api"), {"q": "zeppelin"}).json()["hits"]
+        assert ({hit["title"] for hit in hits} == {GROUP_TITLE}) == (role in GROUP_EXPECTED)
+        suggestions = client.get(reverse("search-autocomplete"), {"q": "zeppel"}).json()
+        assert (GROUP_TITLE in {s["title"] for s in suggestions["suggestions"]}) == (
+            role in GROUP_EXPECTED)
+
+    def test_digest_email(self, world, group_item, role):
+        if role == "anonymous":
+            return
+        user = world.users[role]
+        Subscription.objects.create(user=user, name="Zeppelins", criteria="q=zeppelin",
+                                    frequency="daily")
+        now = timezone.now()
+        ItemPage.objects.filter(pk=group_item.pk).update(
+            first_published_at=now - timedelta(days=1))
+        run = runs.get_or_start_run("daily", now)[0]
+        for chunk in runs.fan_out(run):
+            deliver_chunk(run.pk, chunk)
+        body = "".join(m.body for m in mail.outbox)
+        assert (GROUP_TITLE in body) == (role in GROUP_EXPECTED)
 
 
 # The editor: Wagtail's admin and the choosers, reports and API it serves ----------------------

@@ -149,7 +149,7 @@ def test_policy_resolves_its_model_lazily_and_checks_its_fields():
         assert lazy.model is ItemPage
         assert lazy.check() == []
         assert {error.id for error in wrong.check()} == {"access.E002"}
-        assert len(wrong.check()) == 5  # tlp, two foreign keys, two many-to-many
+        assert len(wrong.check()) == 6  # tlp, two foreign keys, three many-to-many
         assert [error.id for error in missing.check()] == ["access.E001"]
     finally:
         for policy in (lazy, wrong, missing):

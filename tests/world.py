@@ -188,3 +188,19 @@ def add_editors(world: World) -> World:
     draft.save_revision()
     world.items["draft"] = draft
     return world
+
+
+# Sharing groups: a TLP:AMBER item shared through a group of the source organisation that holds
+# the other organisation. Added per test (add_sharing_group_item), not to the session's world.
+GROUP_TITLE = "Matrix sharing group zeppelin"
+# Written out: the source organisation's members, and the other organisation's (the group's).
+GROUP_EXPECTED = SOURCE | {"other_member", "red_recipient"}
+
+
+def add_sharing_group_item(world: World):
+    from portal.core.organisations.models import SharingGroup
+
+    group = SharingGroup.objects.create(owner=world.orgs["source"], name="Matrix partners")
+    group.organisations.set([world.orgs["other"]])
+    return make_item(world.orgs["source"], TLP.AMBER, GROUP_TITLE, topics=[world.topic],
+                     recipient_groups=[group])

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -24,6 +25,7 @@ from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from cms.editor_links import references_in_page, references_in_values, refused_references
 from cms.four_eyes import FourEyesPublishing
+from cms.recipients import RecipientUsersWidget, eligible_recipients
 from cms.sections import page_sections
 from portal.core import access
 from portal.core.pagecache import mark_shared
@@ -47,24 +49,52 @@ class SharedContentPage:
         return response
 
 
+# Which recipient field each label reads (portal.core.access.grants).
+RECIPIENT_FIELDS = {
+    "recipient_organisations": {TLP.AMBER},
+    "recipient_groups": {TLP.AMBER},
+    "recipient_users": {TLP.RED},
+}
+
+
 class ItemPageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
+        from portal.core.organisations.models import Organisation, SharingGroup
 
-        from portal.core.organisations.models import Organisation
-
-        # Recipients come from the community: approved organisations and their active members.
+        # Recipients come from the community: approved organisations and their active members,
+        # and the sharing groups of the item's own organisation.
         if "recipient_organisations" in self.fields:
             self.fields["recipient_organisations"].queryset = Organisation.objects.approved()
         if "recipient_users" in self.fields:
-            self.fields["recipient_users"].queryset = get_user_model().objects.filter(
-                is_active=True, memberships__organisation__status="approved").distinct()
+            self.fields["recipient_users"].queryset = eligible_recipients()
+            self.fields["recipient_users"].error_messages["invalid_pk_value"] = (
+                "“%(pk)s” is not the email address of a member of an approved organisation.")
+        if "recipient_groups" in self.fields:
+            organisation = self._source_organisation()
+            self.fields["recipient_groups"].queryset = SharingGroup.objects.filter(
+                owner=organisation).order_by("name")
+            if organisation is not None:
+                self.fields["recipient_groups"].help_text += (
+                    " Your organisation's editors manage them at "
+                    f"{reverse('sharing-groups', args=[organisation.slug])}.")
+
+    def _source_organisation(self):
+        if self.instance.source_organisation_id:
+            return self.instance.source_organisation
+        parent = getattr(self, "parent_page", None)
+        return getattr(getattr(parent, "specific", None), "organisation", None)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("tlp") == TLP.RED and not cleaned.get("recipient_users"):
+        label = cleaned.get("tlp")
+        if label == TLP.RED and not cleaned.get("recipient_users"):
             self.add_error("recipient_users", "TLP:RED needs at least one named recipient.")
+        # Recipients the chosen label does not use are dropped, so a label changed back and
+        # forth never leaves a hidden audience behind (the editor hides them with scripts on).
+        for name, used_by in RECIPIENT_FIELDS.items():
+            if name in cleaned and label not in used_by:
+                cleaned[name] = self.fields[name].queryset.none()
         # Saving, previewing and submitting all validate this form: refuse references to
         # pages and documents the editor may not use.
         for message in refused_references(self.for_user, references_in_values(
@@ -107,6 +137,12 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
         settings.AUTH_USER_MODEL, related_name="+", blank=True,
         help_text="TLP:RED only: the individuals who may see it.",
     )
+    recipient_groups = ParentalManyToManyField(
+        "organisations.SharingGroup", related_name="items", blank=True,
+        verbose_name="sharing groups",
+        help_text="TLP:AMBER only: your organisation's sharing groups. Their organisations may "
+                  "see it, as the groups are when it is read.",
+    )
 
     is_creatable = False
     base_form_class = ItemPageForm
@@ -121,14 +157,20 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
         index.FilterField("source_organisation"),
     ]
 
+    # recipient_fields.js shows each recipient field only for the labels that use it
+    # (data-tlp-for); without scripts all show, and ItemPageForm clears the unused ones.
     access_panels = [
-        FieldPanel("tlp"),
-        FieldPanel("recipient_organisations", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("recipient_users"),
+        FieldPanel("tlp", attrs={"data-tlp-field": ""}),
+        FieldPanel("recipient_organisations", widget=forms.CheckboxSelectMultiple,
+                   attrs={"data-tlp-for": TLP.AMBER}),
+        FieldPanel("recipient_groups", widget=forms.CheckboxSelectMultiple,
+                   attrs={"data-tlp-for": TLP.AMBER}),
+        FieldPanel("recipient_users", widget=RecipientUsersWidget,
+                   attrs={"data-tlp-for": TLP.RED}),
     ]
     about_panels = [
-        FieldPanel("topics"),
-        FieldPanel("audiences"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
         FieldPanel("last_reviewed"),
         InlinePanel("attachments", label="Attachments"),
     ]
@@ -172,6 +214,30 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
     @property
     def tlp_label(self) -> TLP:
         return TLP(self.tlp)
+
+    def shared_with(self) -> dict:
+        """Who the item is shared with, for its readers (docs/access.md, "Shared with"):
+        organisations and sharing groups (with their organisations now) for TLP:AMBER, the
+        named people for TLP:RED. Only people who may see the item see the page, and every
+        reader of a RED item is named on it (the page is cached per reader's grants)."""
+        from portal.core.organisations.models import Organisation
+
+        if self.tlp == TLP.AMBER:
+            approved = Organisation.objects.approved().order_by("name")
+            return {
+                "organisations": [o.name for o in self.recipient_organisations.filter(
+                    pk__in=approved.values("pk")).order_by("name")],
+                "groups": [(group.name, [o.name for o in group.members])
+                           for group in self.recipient_groups.order_by("name").prefetch_related(
+                               models.Prefetch("organisations", queryset=approved,
+                                               to_attr="members"))],
+            }
+        if self.tlp == TLP.RED:
+            from cms.recipients import describe
+
+            return {"people": describe(self.recipient_users.order_by(
+                "last_name", "first_name", "email"))}
+        return {}
 
     def serve(self, request, *args, **kwargs):
         if not item_policy.can_view(access.principal_for(request), self):

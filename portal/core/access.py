@@ -11,6 +11,7 @@ a predicate for one item (``can_view``).
 | TLP:CLEAR        | everyone                                                       |
 | TLP:GREEN        | verified members of approved organisations                     |
 | TLP:AMBER        | members of the source organisation or of a recipient organisation |
+|                  | or of an organisation in a sharing group the item names          |
 | TLP:AMBER+STRICT | members of the source organisation                             |
 | TLP:RED          | the named individual recipients (and the item's owner)         |
 
@@ -39,6 +40,7 @@ from portal.core.tlp import TLP
 SOURCE_ORG = "source_organisation"
 RECIPIENT_ORGS = "recipient_organisations"
 RECIPIENT_USERS = "recipient_users"
+RECIPIENT_GROUPS = "recipient_groups"  # sharing groups of organisations (TLP:AMBER)
 OWNER = "owner"
 
 
@@ -57,6 +59,9 @@ class Principal:
     verified: bool = False
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    # The sharing groups that hold one of those organisations, read with them: an item naming
+    # a group is shared with its organisations as they are now.
+    sharing_group_ids: frozenset[int] = field(default_factory=frozenset)
     # False when no item names this person (as a TLP:RED recipient or owner): their personal
     # grants would match nothing, so they are left out and people with the same organisations
     # hold identical grants, and share cached pages (see :func:`principal_for`).
@@ -108,6 +113,8 @@ def grants(principal: Principal) -> list[Grant]:
             Grant(TLP.AMBER, RECIPIENT_ORGS, orgs),
             Grant(TLP.AMBER_STRICT, SOURCE_ORG, orgs),
         ]
+        if principal.sharing_group_ids:
+            result.append(Grant(TLP.AMBER, RECIPIENT_GROUPS, principal.sharing_group_ids))
     if principal.named:
         me = frozenset({principal.user_id})
         result += [Grant(TLP.RED, RECIPIENT_USERS, me), Grant(TLP.RED, OWNER, me)]
@@ -280,7 +287,8 @@ def viewer(principal: Principal, rule: Rule = grants) -> Callable[[SharedItem], 
 # The fields the TLP rule reads, and what each must be on a model it guards.
 ITEM_FIELDS = {"tlp": models.CharField, SOURCE_ORG: models.ForeignKey,
                OWNER: models.ForeignKey, RECIPIENT_ORGS: models.ManyToManyField,
-               RECIPIENT_USERS: models.ManyToManyField}
+               RECIPIENT_USERS: models.ManyToManyField,
+               RECIPIENT_GROUPS: models.ManyToManyField}
 
 
 class AccessPolicy:
@@ -289,9 +297,10 @@ class AccessPolicy:
     Built, as Wagtail's permission policies are, with a model or an ``"app_label.Model"``
     string that is resolved on first use, so the core never imports the models it guards.
     ``rule`` defaults to the TLP rule (:func:`grants`), whose models need ``tlp``, foreign keys
-    ``source_organisation`` and ``owner`` and many-to-many ``recipient_organisations`` and
-    ``recipient_users``; a policy for another kind of object names its rule and its ``fields``
-    (name: model field class). :func:`check_policies` verifies them at start-up.
+    ``source_organisation`` and ``owner`` and many-to-many ``recipient_organisations``,
+    ``recipient_users`` and ``recipient_groups``; a policy for another kind of object names
+    its rule and its ``fields`` (name: model field class). :func:`check_policies` verifies
+    them at start-up.
     """
 
     def __init__(self, model, rule: Rule = grants, fields: dict | None = None, *,
@@ -415,7 +424,8 @@ def principals_for_users(users) -> dict[int, Principal]:
     """Principals for many users at once, in two queries (digests build them per chunk).
 
     Only a verified primary address counts, and only memberships of approved organisations.
-    Inactive users are left out: they are anonymous.
+    Inactive users are left out: they are anonymous. Sharing groups come with the memberships,
+    so a change of a group's organisations counts from the next principal built.
     """
     from allauth.account.models import EmailAddress
 
@@ -430,16 +440,20 @@ def principals_for_users(users) -> dict[int, Principal]:
     ).values_list("user_id", "email"):
         verified[user_id].add(email.lower())
     roles: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for user_id, org_id, role, capability in Membership.objects.filter(
+    groups: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id, role, capability, group_id in Membership.objects.filter(
         user_id__in=list(active), organisation__status=OrganisationStatus.APPROVED
-    ).values_list("user_id", "organisation_id", "role", "capabilities__capability"):
+    ).values_list("user_id", "organisation_id", "role", "capabilities__capability",
+                  "organisation__sharing_groups"):
         roles[user_id].add((org_id, role))
         if capability:
             roles[user_id].add((org_id, capability))
+        if group_id:
+            groups[user_id].add(group_id)
     return {
         pk: Principal(user_id=pk, verified=user.email.lower() in verified[pk],
                       organisation_ids=frozenset(org for org, _ in roles[pk]),
-                      roles=frozenset(roles[pk]))
+                      roles=frozenset(roles[pk]), sharing_group_ids=frozenset(groups[pk]))
         for pk, user in active.items()
     }
 

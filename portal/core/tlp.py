@@ -40,7 +40,8 @@ MEANINGS = {
 AUDIENCES = {
     TLP.CLEAR: "Everyone, including visitors who are not signed in.",
     TLP.GREEN: "Verified members of approved organisations in the portal community.",
-    TLP.AMBER: "Members of the source organisation and of the organisations it names.",
+    TLP.AMBER: ("Members of the source organisation and of the organisations it names, directly "
+                "or through sharing groups."),
     TLP.AMBER_STRICT: "Members of the source organisation only.",
     TLP.RED: "Only the individuals named as recipients.",
 }

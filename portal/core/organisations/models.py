@@ -300,3 +300,25 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} asks to join {self.organisation}"
+
+
+class SharingGroup(models.Model):
+    """A named, reusable set of organisations that its owner's editors share TLP:AMBER items
+    with, as MISP's sharing groups. An item names the group, not its organisations: who may
+    read the item follows the group's membership as it is when the item is read."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                              related_name="owned_sharing_groups")
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="sharing_groups",
+                                           blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"],
+                                               name="one_sharing_group_name_per_owner")]
+
+    def __str__(self):
+        return self.name

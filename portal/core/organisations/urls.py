@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.core.organisations import views
+from portal.core.organisations import sharing_views, views
 
 urlpatterns = [
     path("membership/new-organisation/", views.request_organisation, name="request-organisation"),
@@ -17,4 +17,12 @@ urlpatterns = [
     path("membership/<slug:slug>/publishing/", views.publishing_settings,
          name="publishing-settings"),
     path("membership/invitations/<str:token>/", views.accept_invitation, name="invitation"),
+]
+
+# Sharing groups: organisations an organisation's editors share TLP:AMBER items with.
+urlpatterns += [
+    path("membership/<slug:slug>/sharing-groups/", sharing_views.sharing_groups,
+         name="sharing-groups"),
+    path("membership/<slug:slug>/sharing-groups/<int:group_id>/", sharing_views.sharing_group,
+         name="sharing-group"),
 ]

@@ -23,7 +23,7 @@ from search.query import InvalidSearch
 log = logging.getLogger(__name__)
 
 ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
-                 access.OWNER)
+                 access.OWNER, access.RECIPIENT_GROUPS)
 
 
 @dataclass
@@ -92,7 +92,7 @@ def new_items(window_start, window_end) -> list[Candidate]:
              .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
              .select_related("source_organisation")
              .prefetch_related("topics", "audiences", "recipient_organisations",
-                               "recipient_users")
+                               "recipient_users", "recipient_groups")
              .order_by("-first_published_at", "-pk"))
     candidates = []
     for page in pages:
