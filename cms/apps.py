@@ -7,3 +7,6 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms import cache_invalidation, signals  # noqa: F401
+        from cms.following import register_kinds
+
+        register_kinds()

@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.admin_visibility import EditorPagePermissionPolicy, admin_visible_pages
 from cms.downloads import can_download
+from cms.following import CHANGE_NOTE_ACTION
 from cms.rendering import ReaderDocumentLinkHandler, ReaderPageLinkHandler
 
 # Every admin view that asks Wagtail which pages an editor may explore gets the editor's rule.
@@ -36,3 +37,19 @@ def hide_restricted_in_chooser(pages, request):
 def resolve_links_for_the_reader(features):
     features.register_link_type(ReaderPageLinkHandler)
     features.register_link_type(ReaderDocumentLinkHandler)
+
+
+@hooks.register("register_log_actions")
+def register_change_note_action(actions):
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action(CHANGE_NOTE_ACTION)
+    class ChangeNoteFormatter(LogFormatter):
+        """A publication's change note in the page's history, where editors see minor ones."""
+
+        label = "Change note"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            kind = "Major" if data.get("major") else "Minor"
+            return f"{kind} change: {data.get('note', '')}"
