@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 
+from cms.access import item_policy
 from portal.core import access
 from portal.core.notifications import kinds
 from portal.core.notifications.sending import notify
@@ -67,25 +68,25 @@ def record_change(page, revision):
     log(instance=page, action=CHANGE_NOTE_ACTION, user=change.author, revision=revision,
         data={"note": note, "major": major})
     if major:
-        tell_followers(page)
+        tell_followers(page, author=change.author)
     return change
 
 
 def followers_who_may_see(page) -> list:
-    """The item's active followers whom the access policy lets see it as it is now."""
+    """The item's active followers whom the item policy lets see it as it is now."""
     followers = list(get_user_model().objects.filter(follows__page_id=page.pk, is_active=True))
     principals = access.principals_for_users(followers)
     item = AccessSnapshot(page)
     return [user for user in followers
-            if access.viewer(principals.get(user.pk, access.ANONYMOUS))(item)]
+            if access.viewer(principals.get(user.pk, access.ANONYMOUS), item_policy.rule)(item)]
 
 
-def tell_followers(page) -> list:
+def tell_followers(page, author=None) -> list:
     """Notify, at once, the followers who may see ``page`` and do not hear of changes in a
-    digest. The title is the item's title, which each of them may see."""
+    digest (nor the change's author). The title is the item's title, which each may see."""
     from cms.models import FollowPreference, UpdatesBy
 
-    people = followers_who_may_see(page)
+    people = [user for user in followers_who_may_see(page) if user != author]
     ids = [user.pk for user in people]
     by_digest = set(FollowPreference.objects.filter(
         user_id__in=ids, updates=UpdatesBy.DIGEST).values_list("user_id", flat=True))

@@ -139,10 +139,12 @@ def test_followers_hear_of_a_major_change_at_once(client_for, world,
     page = world.items[TLP.AMBER]
     follower = world.users["recipient_member"]
     follow(client_for("recipient_member"), page)
-    publish_change(page, "Minor marker")
+    author = world.users["publisher"]
+    follow(client_for("publisher"), page)  # the change's author is not told of it
+    publish_change(page, "Minor marker", user=author)
     assert not Notification.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        publish_change(page, "Amber scope marker", major=True)
+        publish_change(page, "Amber scope marker", major=True, user=author)
     told = Notification.objects.get()
     assert (told.recipient, told.kind) == (follower, ITEM_CHANGED)
     assert told.title == f"Changed: {page.title}" and told.url == page.url
@@ -223,6 +225,9 @@ def test_the_followed_list_and_another_person_s_follow_answers_as_missing(client
     assert other.status_code == missing.status_code == 404
     assert without_csrf(other) == without_csrf(missing)
     assert Follow.objects.filter(pk=theirs.pk).exists()
+    huge = 10 ** 30  # beyond the database's integers: still a plain 404
+    assert client.post(reverse("unfollow", args=[huge])).status_code == 404
+    assert client.post(reverse("follow-item", args=[huge]), {"follow": "1"}).status_code == 404
     assert client.post(reverse("unfollow", args=[mine.pk])).status_code == 302
     assert not Follow.objects.filter(pk=mine.pk).exists()
 
@@ -255,3 +260,33 @@ def test_the_editor_s_change_note_tab_records_a_change_and_previews_still_work(c
     assert client.post(preview, _page_form("Not saved yet")).json()["is_valid"] is True
     response = client.get(preview)
     assert response.status_code == 200 and "Not saved yet" in response.content.decode()
+
+
+def test_the_updated_section_takes_the_same_queries_for_more_followers(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    readers = [make_user(f"reader{n}@world.test", org=world.orgs["source"], role="member")
+               for n in range(3)]
+    for number, reader in enumerate(readers):
+        FollowPreference.objects.create(user=reader, updates=UpdatesBy.DIGEST)
+        Subscription.objects.create(user=reader, name="Nothing", criteria="q=zzzz",
+                                    frequency="daily")
+        for label in list(TLP)[:number + 2]:
+            Follow.objects.create(user=reader, page=world.items[label])
+    for label in TLP:
+        publish_change(world.items[label], f"{label} changed", major=True)
+        changed_yesterday(world.items[label])
+    now = timezone.now()
+    window = (now - timedelta(days=2), now)
+
+    def count(users):
+        with CaptureQueriesContext(connection) as context:
+            digests = build_chunk("daily", *window, [u.pk for u in users])
+        return len(context.captured_queries), [len(d.updated) for d in digests]
+
+    count(readers[:1])  # warms what a running process keeps (Wagtail's site roots)
+    one, updated = count(readers[:1])
+    assert updated == [2]
+    many, updated = count(readers)
+    assert sorted(updated) == [2, 3, 4] and many == one
