@@ -6,7 +6,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import cache_invalidation, notifications, signals  # noqa: F401
+        from cms import cache_invalidation, following, notifications, signals  # noqa: F401
 
         notifications.register_kinds()
         notifications.replace_wagtail_emails()
+        following.register_kinds()

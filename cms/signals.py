@@ -78,3 +78,14 @@ def record_access_changes(sender, instance, revision, **kwargs):
                new_organisations=after["organisations"],
                previous_people=before["users"], new_people=after["users"],
                previous_groups=before["groups"], new_groups=after["groups"])
+
+
+@receiver(page_published)
+def record_change_note(sender, instance, revision, **kwargs):
+    """The publication's change note goes into the item's history; followers hear of a major
+    change (cms.following)."""
+    from cms.following import record_change
+    from cms.models import ItemPage
+
+    if isinstance(instance, ItemPage):
+        record_change(instance, revision)

@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.admin_visibility import EditorPagePermissionPolicy, admin_visible_pages
 from cms.downloads import can_download
+from cms.following import CHANGE_NOTE_ACTION
 from cms.item_listing import ItemListingViewSet
 from cms.rendering import ReaderDocumentLinkHandler, ReaderPageLinkHandler
 
@@ -64,3 +65,19 @@ def recipient_search_url():
 @hooks.register("insert_editor_js")
 def recipient_fields_js():
     return format_html('<script src="{}"></script>', static("cms/js/recipient_fields.js"))
+
+
+@hooks.register("register_log_actions")
+def register_change_note_action(actions):
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action(CHANGE_NOTE_ACTION)
+    class ChangeNoteFormatter(LogFormatter):
+        """A publication's change note in the page's history, where editors see minor ones."""
+
+        label = "Change note"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            degree = "Major" if data.get("major") else "Minor"
+            return f"{degree} change: {data.get('note', '')}"

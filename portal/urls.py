@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("portal.features.training.urls")),
     path("", include("portal.features.standards.urls")),
     path("", include("portal.features.reporting.urls")),
+    path("", include("cms.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": PortalSitemap}}, name="sitemap"),
     path("feeds/latest/", LatestClearItemsFeed(), name="feed-latest"),
 ]

@@ -1,3 +1,4 @@
+from cms.models.changes import ChangeNote, Follow, FollowPreference, UpdatesBy  # noqa: F401
 from cms.models.items import (  # noqa: F401
     CaseStudyPage,
     GuidancePage,

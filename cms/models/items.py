@@ -95,6 +95,9 @@ class ItemPageForm(WagtailAdminPageForm):
         for name, used_by in RECIPIENT_FIELDS.items():
             if name in cleaned and label not in used_by:
                 cleaned[name] = self.fields[name].queryset.none()
+        if cleaned.get("change_is_major") and not cleaned.get("change_note", "").strip():
+            self.add_error("change_note", "Say what changed: followers are told of a major "
+                                          "change, and it shows in the item's history.")
         # Saving, previewing and submitting all validate this form: refuse references to
         # pages and documents the editor may not use.
         for message in refused_references(self.for_user, references_in_values(
@@ -143,6 +146,18 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
         help_text="TLP:AMBER only: your organisation's sharing groups. Their organisations may "
                   "see it, as the groups are when it is read.",
     )
+    # Written with an edit, recorded as a ChangeNote when that revision is published, then
+    # cleared (cms.following). Kept on the page so it travels with the revision.
+    change_note = models.CharField(
+        max_length=300, blank=True,
+        help_text="What this publication changes, in a sentence readers understand. Not used "
+                  "for the first publication.",
+    )
+    change_is_major = models.BooleanField(
+        "major change", default=False,
+        help_text="Major changes show in the item's history and reach the people who follow "
+                  "it; minor ones stay in the editor's history.",
+    )
 
     is_creatable = False
     base_form_class = ItemPageForm
@@ -174,6 +189,7 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
         FieldPanel("last_reviewed"),
         InlinePanel("attachments", label="Attachments"),
     ]
+    change_panels = [FieldPanel("change_note"), FieldPanel("change_is_major")]
 
     class Meta:
         indexes = [models.Index(fields=["tlp", "source_organisation"])]
@@ -272,6 +288,9 @@ class ItemPage(FourEyesPublishing, SharedContentPage, Page):
         attachments = list(self.attachments.select_related("document"))
         readable = {d.pk for d in readable_documents([a.document for a in attachments])}
         context["attachments"] = [a for a in attachments if a.document_id in readable]
+        # Lazy: read only when the shared fragment is rendered, not when it comes from cache.
+        context["major_changes"] = self.change_notes.filter(major=True).only(
+            "note", "published_at") if self.pk else []
         context["topic_index_url"] = SimpleLazyObject(
             lambda: getattr(TopicIndexPage.objects.live().first(), "url", "") or "")
         return context
@@ -295,6 +314,7 @@ def _item_edit_handler(content_panels):
         ObjectList(content_panels, heading="Content"),
         ObjectList(ItemPage.about_panels, heading="About"),
         ObjectList(ItemPage.access_panels, heading="Access (TLP)"),
+        ObjectList(ItemPage.change_panels, heading="Change note"),
         ObjectList(Page.promote_panels, heading="Promote"),
     ])
 

@@ -139,6 +139,13 @@ def notification_rule(principal: Principal) -> list[Grant]:
     return [Grant(None, "recipient", frozenset({principal.user_id}))]
 
 
+def follow_rule(principal: Principal) -> list[Grant]:
+    """Following an item (to hear of its changes) is the follower's own business."""
+    if principal.user_id is None:
+        return []
+    return [Grant(None, "user", frozenset({principal.user_id}))]
+
+
 def _leads(principal: Principal) -> frozenset[int]:
     """Organisations whose training programme this principal runs: its admins and the
     members given the training-lead capability."""

@@ -12,7 +12,9 @@ next reader who holds the same grants, without routing, queries for content or t
 - *Signed-in readers* share pages keyed by the digest of their grants as well. The per-person
   parts of the layout sit between ``<!--personal:NAME-->`` and ``<!--/personal-->`` markers
   (NAME is one of :data:`PERSONAL_TEMPLATES`): they are stored empty and rendered afresh for
-  each reader on every request. Editors are never served shared pages (their user bar belongs
+  each reader on every request. ``<!--personal:NAME?key=value-->`` gives the template ``key``
+  (letters, digits and underscores only), for a part that depends on the page, such as an
+  item's follow button. Editors are never served shared pages (their user bar belongs
   to the page). These pages are sent ``private, no-store``.
 
 Everything else is sent ``private, no-store`` unless the view chose its own Cache-Control.
@@ -29,7 +31,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -39,8 +41,9 @@ from portal.core.caching import cache_key, content_version
 SHARED_ATTR = "portal_shared_content"
 MESSAGES_COOKIE = "messages"
 PERSONAL_TEMPLATES = frozenset({"includes/account_nav.html", "includes/messages.html",
-                                "includes/organisation_suggestion.html"})
-PERSONAL = re.compile(r"<!--personal:([\w./-]+)-->.*?<!--/personal-->", re.DOTALL)
+                                "includes/organisation_suggestion.html",
+                                "cms/includes/follow_button.html"})
+PERSONAL = re.compile(r"<!--personal:([\w./-]+)(\?[\w=&]*)?-->.*?<!--/personal-->", re.DOTALL)
 PER_RESPONSE_MARKERS = ("csrfmiddlewaretoken", "nonce=")
 
 
@@ -67,10 +70,14 @@ def _anonymous(request) -> bool:
 
 
 def _personal(match, fill):
-    name = match[1]
+    name, args = match[1], match[2] or ""
     if name not in PERSONAL_TEMPLATES:
         return match[0]
-    return f"<!--personal:{name}-->{fill(name)}<!--/personal-->"
+    return f"<!--personal:{name}{args}-->{fill(name, args)}<!--/personal-->"
+
+
+def _personal_context(args: str) -> dict:
+    return dict(QueryDict(args[1:]).items()) if args else {}
 
 
 class PageCacheMiddleware:
@@ -98,7 +105,7 @@ class PageCacheMiddleware:
             return self._private(response)
         body = response.content.decode(response.charset)
         if reader != "anonymous":
-            body = PERSONAL.sub(lambda match: _personal(match, lambda name: ""), body)
+            body = PERSONAL.sub(lambda match: _personal(match, lambda name, args: ""), body)
         if any(marker in body for marker in PER_RESPONSE_MARKERS):
             return self._private(response)
         headers = [(name, value) for name, value in response.headers.items()
@@ -113,7 +120,8 @@ class PageCacheMiddleware:
         status, headers, body = stored
         if reader != "anonymous":
             body = PERSONAL.sub(lambda match: _personal(
-                match, lambda name: render_to_string(name, request=request)), body)
+                match, lambda name, args: render_to_string(name, _personal_context(args),
+                                                           request=request)), body)
         response = HttpResponse(body, status=status)
         for name, value in headers:
             response.headers[name] = value

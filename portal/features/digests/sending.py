@@ -185,13 +185,13 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> ChunkOutcome:
     if not held:
         return outcome
     digests = build_chunk(run.frequency, run.window_start, run.window_end, sorted(held))
-    empty = set(held) - {digest.user.pk for digest in digests if digest.items}
+    empty = set(held) - {digest.user.pk for digest in digests if digest.has_news}
     record_outcome(run, claim, empty, DeliveryStatus.EMPTY)  # nothing new, or deactivated since
     outcome.empty = len(empty)
-    keys = unsubscribe_keys([d.user.pk for d in digests if d.items], run.frequency)
+    keys = unsubscribe_keys([d.user.pk for d in digests if d.has_news], run.frequency)
     sender = Sender()
     try:
-        for number, digest in enumerate(d for d in digests if d.items):
+        for number, digest in enumerate(d for d in digests if d.has_news):
             if number and number % HEARTBEAT_EVERY == 0:
                 _heartbeat(run, claim)
             user_id = digest.user.pk
