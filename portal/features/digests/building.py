@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
                  access.OWNER, access.RECIPIENT_GROUPS)
+# The many-to-many access fields, prefetched wherever items are checked in bulk.
+ACCESS_RELATIONS = (access.RECIPIENT_ORGS, access.RECIPIENT_USERS, access.RECIPIENT_GROUPS)
 
 
 @dataclass
@@ -115,8 +117,7 @@ def new_items(window_start, window_end) -> list[Candidate]:
     pages = (ItemPage.objects.live()
              .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
              .select_related("source_organisation")
-             .prefetch_related("topics", "audiences", "recipient_organisations",
-                               "recipient_users", "recipient_groups")
+             .prefetch_related("topics", "audiences", *ACCESS_RELATIONS)
              .order_by("-first_published_at", "-pk"))
     candidates = []
     for page in pages:
@@ -231,7 +232,7 @@ def add_updated_items(digests, frequency, window_start, window_end, principals):
         return
     pages = {page.pk: page for page in ItemPage.objects.live().filter(
         pk__in={page_id for user_id in wanted for page_id in follows[user_id]},
-    ).prefetch_related("recipient_organisations", "recipient_users")}
+    ).prefetch_related(*ACCESS_RELATIONS)}
     access_of = {pk: _Access(page.tlp, {name: page.access_values(name)
                                         for name in ACCESS_FIELDS})
                  for pk, page in pages.items()}

@@ -43,7 +43,9 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 def organisation_principal(organisation) -> Principal:
     """What the organisation as a whole may see: a verified member of it and of nothing else,
     named by no TLP:RED item. A programme offers only items every member may read."""
-    return Principal(user_id=0, verified=True, organisation_ids=frozenset({organisation.pk}))
+    return Principal(user_id=0, verified=True, organisation_ids=frozenset({organisation.pk}),
+                     sharing_group_ids=frozenset(
+                         organisation.sharing_groups.values_list("pk", flat=True)))
 
 
 def visible_scenarios(principal):
