@@ -182,3 +182,31 @@ def test_worker_killed_mid_chunk(subscribers, celery_worker_on_redis, smtp, sett
     run = finished_run()
     # Killed between the server's 250 and the record: at most that one message twice.
     assert_each_holds_one_digest(run, smtp, subscribers, duplicate_window=1)
+
+
+@pytest.mark.parametrize("smtp", [{"refused": ["reader005@faults.test"]}], indirect=True)
+def test_a_refused_delivery_reads_well_and_is_resent_once(subscribers, celery_worker_on_redis,
+                                                         smtp, client, fresh_world):
+    from django.urls import reverse
+
+    start_run()
+    run = finished_run()
+    refused = Delivery.objects.get(run=run, user__email="reader005@faults.test")
+    assert refused.status == DeliveryStatus.FAILED
+    assert refused.error == "550 5.1.1 No such user (reader005@faults.test)"
+    client.force_login(fresh_world.users["moderator"])
+    listing = client.get("/admin/digest-deliveries/", {"status": "failed"}).content.decode()
+    assert "reader005@faults.test" in listing and "b&#x27;" not in listing
+
+    smtp.handler.refused.clear()  # the mailbox exists again
+    url = reverse("digest-deliveries:resend", args=[refused.pk])
+    assert client.post(url).status_code == 302
+    client.post(url)  # a second click while it is queued or sent: nothing more
+    assert wait_for(lambda: Delivery.objects.filter(
+        pk=refused.pk, status=DeliveryStatus.SENT).exists(), 30), "the resend was not sent"
+    client.post(url)
+    time.sleep(1)
+    assert smtp.accepted["reader005@faults.test"] == 1
+    refused.refresh_from_db()
+    assert (refused.resends, refused.resent_by, refused.error) == (
+        1, fresh_world.users["moderator"], "")

@@ -255,6 +255,7 @@ def test_manage_subscriptions(client, world):
 
 
 def test_preview_shows_the_next_digest(client, world):
+    published_yesterday(*world.items.values())  # yesterday's run has not started yet
     subscribe(world.users["source_member"])
     client.force_login(world.users["source_member"])
     body = client.get(reverse("digest-preview", args=["daily"])).content.decode()

@@ -9,7 +9,7 @@ the subscriber (an item's facets, access fields, URL) is worked out once per ite
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,6 +38,8 @@ class DigestItem:
     item_type: str
     type_name: str
     organisation: str
+    # Which of the reader's subscriptions matched, as "Name (weekly)": set per reader.
+    matched: tuple[str, ...] = ()
 
     def get_tlp_display(self):
         return self.tlp.label
@@ -81,6 +83,8 @@ class Digest:
     frequency: str
     items: list[DigestItem] = field(default_factory=list)
     updated: list[UpdatedItem] = field(default_factory=list)
+    # The subscriptions that matched at least one item, id -> "Name (weekly)" (unsubscribing).
+    subscriptions: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_news(self) -> bool:
@@ -148,6 +152,36 @@ def matches(request, candidate: Candidate, text_hits) -> bool:
     return not request.text or candidate.item.id in text_hits.get(request.text, ())
 
 
+@dataclass
+class SavedSearch:
+    """One of a reader's subscriptions, as building needs it."""
+
+    id: int
+    label: str  # "Supply chain (weekly)", what the email says matched
+    request: object
+
+
+def saved_search(subscription) -> SavedSearch:
+    """Raises InvalidSearch for criteria saved before a type or label was withdrawn."""
+    return SavedSearch(subscription.pk,
+                       f"{subscription.name} ({subscription.get_frequency_display().lower()})",
+                       subscription.search_request)
+
+
+def pick_items(saved: list[SavedSearch], candidates, may_see, text_hits):
+    """The reader's items, each a copy naming the subscriptions that matched it, and those
+    subscriptions (id -> label)."""
+    items, matched_any = [], {}
+    for candidate in candidates:
+        if not may_see(candidate):
+            continue
+        matched = [s for s in saved if matches(s.request, candidate, text_hits)]
+        if matched:
+            items.append(replace(candidate.item, matched=tuple(s.label for s in matched)))
+            matched_any.update((s.id, s.label) for s in matched)
+    return items, matched_any
+
+
 def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
     """The digests of ``user_ids`` for one window, in a fixed number of queries."""
     from portal.features.digests.models import Subscription
@@ -158,11 +192,12 @@ def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
         user_id__in=[u.pk for u in users], frequency=frequency, active=True
     ):
         try:
-            subscriptions[subscription.user_id].append(subscription.search_request)
+            subscriptions[subscription.user_id].append(saved_search(subscription))
         except InvalidSearch as error:  # saved before a type or label was withdrawn
             log.warning("Skipping subscription %s: %s", subscription.pk, error)
     candidates = new_items(window_start, window_end)
-    texts = sorted({r.text for rs in subscriptions.values() for r in rs if r.text})
+    texts = sorted({s.request.text for ss in subscriptions.values() for s in ss
+                    if s.request.text})
     text_hits = (get_backend("database").match_texts(texts, [c.item.id for c in candidates])
                  if texts and candidates else {})
     principals = access.principals_for_users(users)
@@ -170,11 +205,9 @@ def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
     digests = []
     for user in users:
         may_see = access.viewer(principals.get(user.pk, access.ANONYMOUS))
-        requests = subscriptions[user.pk]
-        digests.append(Digest(user=user, frequency=frequency, items=[
-            candidate.item for candidate in candidates
-            if may_see(candidate) and any(matches(r, candidate, text_hits) for r in requests)
-        ]))
+        items, matched = pick_items(subscriptions[user.pk], candidates, may_see, text_hits)
+        digests.append(Digest(user=user, frequency=frequency, items=items,
+                              subscriptions=matched))
     add_updated_items(digests, frequency, window_start, window_end, principals)
     return digests
 

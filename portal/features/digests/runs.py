@@ -12,6 +12,7 @@ from django.utils import timezone
 from portal.features.digests import retries
 from portal.features.digests.models import (
     OPEN_STATUSES,
+    PERIODS,
     Delivery,
     DeliveryStatus,
     DigestRun,
@@ -39,6 +40,17 @@ def get_or_start_run(frequency, now=None) -> tuple[DigestRun, bool]:
                 defaults={"window_end": end, "deadline": deadline_for(frequency, end, now)})
     except IntegrityError:  # a concurrent start won the race
         return DigestRun.objects.get(frequency=frequency, window_start=start), False
+
+
+def next_run_window(frequency, now=None) -> tuple:
+    """The window the next run of ``frequency`` will cover: the last complete one while its
+    run has not started, otherwise the one in progress. The preview shows this window, so it
+    lists what that run will send, by the same rule (``window_for``) that starts runs."""
+    now = now or timezone.now()
+    start, end = window_for(frequency, now)
+    if DigestRun.objects.filter(frequency=frequency, window_start=start).exists():
+        start, end = window_for(frequency, end + PERIODS[frequency])
+    return start, end
 
 
 def fan_out(run: DigestRun, now=None) -> list[list[int]]:

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.features.digests import retries, runs
+from portal.features.digests import failures, retries, runs, unsubscribing
 from portal.features.digests.building import Digest, build_chunk
 from portal.features.digests.models import Delivery, DeliveryStatus, DigestRun, UnsubscribeToken
 
@@ -82,7 +82,10 @@ def unsubscribe_keys(user_ids, frequency) -> dict[int, str]:
 def render_message(digest: Digest, unsubscribe_key: str, connection=None):
     base = settings.PORTAL_BASE_URL
     unsubscribe_url = base + reverse("digest-unsubscribe", args=[unsubscribe_key])
+    choice = unsubscribing.choice_token(digest.user.pk, digest.frequency, digest.subscriptions)
     context = {"digest": digest, "unsubscribe_url": unsubscribe_url, "base_url": base,
+               # The body's link also names this email's subscriptions, to offer a choice.
+               "unsubscribe_choice_url": f"{unsubscribe_url}?s={choice}",
                "manage_url": base + reverse("subscriptions"),
                "site_name": settings.WAGTAIL_SITE_NAME}
     message = EmailMultiAlternatives(
@@ -172,7 +175,8 @@ class Sender:
 
 
 def describe(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
+    """The error as moderators read it: the server's reply when it sent one."""
+    return (failures.smtp_reply(error) or f"{type(error).__name__}: {error}")[:2000]
 
 
 def deliver_chunk(run_id: int, user_ids: list[int]) -> ChunkOutcome:

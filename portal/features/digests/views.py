@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.listing import visible_items_for
+from portal.features.digests import unsubscribing
 from portal.features.digests.building import build_chunk
 from portal.features.digests.forms import SubscriptionForm
 from portal.features.digests.models import (
@@ -17,8 +18,8 @@ from portal.features.digests.models import (
     Frequency,
     Subscription,
     UnsubscribeToken,
-    window_for,
 )
+from portal.features.digests.runs import next_run_window
 from search.query import InvalidSearch, SearchRequest
 
 
@@ -91,11 +92,12 @@ def toggle_subscription(request, subscription_id):
 def preview(request, frequency):
     if frequency not in Frequency.values:
         raise Http404("There is no such digest.")
-    now = timezone.now()
-    start, _end = window_for(frequency, now)
-    digest = build_chunk(frequency, start, now, [request.user.pk])[0]
+    # The next run's own window, built as that run will build it: what it would send if
+    # nothing else were published before it starts.
+    start, end = next_run_window(frequency)
+    digest = build_chunk(frequency, start, end, [request.user.pk])[0]
     return render(request, "digests/preview.html", {
-        "digest": digest, "frequency": Frequency(frequency).label, "since": start,
+        "digest": digest, "frequency": Frequency(frequency).label, "window": (start, end),
     })
 
 
@@ -126,9 +128,27 @@ def unsubscribe(request, key):
     if token is None:
         return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
     context = {"token": token, "frequency": Frequency(token.frequency).label.lower()}
+    choices = None
+    if "s" in request.GET:  # the body's link: offer the email's own subscriptions too
+        try:
+            choices = unsubscribing.subscriptions_in(token, request.GET["s"])
+        except signing.SignatureExpired:
+            return render(request, "digests/unsubscribe.html", {"expired": True}, status=410)
+        except signing.BadSignature:
+            return render(request, "digests/unsubscribe.html", {"invalid": True}, status=400)
+        context["choices"] = choices
     if request.method == "POST":
-        # No redirect and the same answer when repeated, as one-click unsubscribing expects.
-        Subscription.objects.filter(user=token.user, frequency=token.frequency,
-                                    active=True).update(active=False)
-        context["done"] = True
+        scope = request.POST.get("scope", "all")
+        if scope == "all" or choices is None:
+            # One-click (RFC 8058): no redirect, and the same answer when repeated.
+            Subscription.objects.filter(user=token.user, frequency=token.frequency,
+                                        active=True).update(active=False)
+            context["done"] = True
+        else:
+            chosen = next((s for s in choices if str(s.pk) == scope), None)
+            if chosen is None:
+                return render(request, "digests/unsubscribe.html", {"invalid": True},
+                              status=400)
+            Subscription.objects.filter(pk=chosen.pk).update(active=False)
+            context.update(done=True, chosen=chosen)
     return render(request, "digests/unsubscribe.html", context)
