@@ -40,11 +40,16 @@ from portal.core.caching import cache_key, content_version
 
 SHARED_ATTR = "portal_shared_content"
 MESSAGES_COOKIE = "messages"
-PERSONAL_TEMPLATES = frozenset({"includes/account_nav.html", "includes/messages.html",
-                                "includes/organisation_suggestion.html",
-                                "cms/includes/follow_button.html"})
+PERSONAL_TEMPLATES = {"includes/account_nav.html", "includes/messages.html",
+                      "includes/organisation_suggestion.html"}
 PERSONAL = re.compile(r"<!--personal:([\w./-]+)(\?[\w=&]*)?-->.*?<!--/personal-->", re.DOTALL)
 PER_RESPONSE_MARKERS = ("csrfmiddlewaretoken", "nonce=")
+
+
+def register_personal_template(name: str) -> None:
+    """Let a higher layer's template be a personal part of shared pages (from its ``ready()``),
+    so this module names no template it does not own."""
+    PERSONAL_TEMPLATES.add(name)
 
 
 def mark_shared(response):
