@@ -36,18 +36,6 @@ def digest_readers_from(func: Callable[[Iterable[int]], set[int]]):
     _digest_readers = func
 
 
-class AccessSnapshot:
-    """An item's label and access fields, read once, for checking many people."""
-
-    def __init__(self, page):
-        self.tlp = page.tlp
-        self._values = {name: page.access_values(name) for name in (
-            access.SOURCE_ORG, access.OWNER, access.RECIPIENT_ORGS, access.RECIPIENT_USERS)}
-
-    def access_values(self, field_name: str) -> set[int]:
-        return self._values[field_name]
-
-
 def record_change(page, revision):
     """On publication: record the page's change note (not for a first publication), clear it
     on the page and tell the followers of a major change. Returns the ChangeNote or None."""
@@ -76,7 +64,7 @@ def followers_who_may_see(page) -> list:
     """The item's active followers whom the item policy lets see it as it is now."""
     followers = list(get_user_model().objects.filter(follows__page_id=page.pk, is_active=True))
     principals = access.principals_for_users(followers)
-    item = AccessSnapshot(page)
+    item = access.Snapshot.of(page)
     return [user for user in followers
             if access.viewer(principals.get(user.pk, access.ANONYMOUS), item_policy.rule)(item)]
 

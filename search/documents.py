@@ -150,8 +150,7 @@ def _fetch(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
     """The entries as stored now, with everything a document needs in a few queries."""
     ids = [entry.pk for entry in entries]
     return list(SearchEntry.objects.filter(pk__in=ids).select_related("source_organisation")
-                .prefetch_related("topics", "audiences", "recipient_organisations",
-                                  "recipient_users", "recipient_groups").order_by("pk"))
+                .prefetch_related("topics", "audiences", *access.GRANT_RELATIONS).order_by("pk"))
 
 
 def _bulk(client: Elasticsearch, index: str, entries, **options) -> int:

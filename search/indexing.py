@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 
+from portal.core import access
 from portal.core.caching import content_changed
 from search.extract import body_text
 from search.models import SearchEntry
@@ -119,8 +120,7 @@ def rebuild(batch_size=500, progress=None) -> int:
     from search import engines
 
     pages = (ItemPage.objects.live().select_related("source_organisation")
-             .prefetch_related("topics", "audiences", "recipient_organisations",
-                               "recipient_users", "recipient_groups").order_by("pk"))
+             .prefetch_related("topics", "audiences", *access.GRANT_RELATIONS).order_by("pk"))
     total = pages.count()
     done = 0
     live_ids = set()
@@ -143,8 +143,7 @@ def find_drift():
     from cms.models import ItemPage
 
     pages = (ItemPage.objects.live().prefetch_related(
-        "topics", "audiences", "recipient_organisations", "recipient_users",
-        "recipient_groups"))
+        "topics", "audiences", *access.GRANT_RELATIONS))
     expected = {}
     for page in pages:
         expected[page.pk] = fingerprint(

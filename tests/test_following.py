@@ -17,7 +17,8 @@ from portal.features.digests import runs
 from portal.features.digests.building import build_chunk
 from portal.features.digests.models import Subscription
 from portal.features.digests.sending import deliver_chunk
-from tests.world import make_item, make_user
+from search.models import SearchEntry
+from tests.world import add_sharing_group_item, make_item, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,17 @@ def test_no_one_hears_of_an_item_they_may_no_longer_see(client_for, world,
     # and the list of followed items hides what they may no longer see
     body = client_for("source_member").get(reverse("following")).content.decode()
     assert page.title not in body
+
+
+def test_a_follower_who_sees_the_item_through_a_sharing_group_hears_of_its_change(
+        client_for, world, django_capture_on_commit_callbacks):
+    page = add_sharing_group_item(world)  # AMBER, shared with the other organisation's group
+    follower = world.users["other_member"]
+    assert follow(client_for("other_member"), page).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_change(page, "Group marker", major=True, user=world.users["publisher"])
+    assert [n.recipient for n in Notification.objects.all()] == [follower]
+    assert SearchEntry.objects.filter(pk=page.pk).exists()  # indexing went on after the note
 
 
 def changed_yesterday(page):

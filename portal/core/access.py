@@ -296,6 +296,27 @@ ITEM_FIELDS = {"tlp": models.CharField, SOURCE_ORG: models.ForeignKey,
                OWNER: models.ForeignKey, RECIPIENT_ORGS: models.ManyToManyField,
                RECIPIENT_USERS: models.ManyToManyField,
                RECIPIENT_GROUPS: models.ManyToManyField}
+# What an item's grants read, and the many-to-many part of it: prefetch these wherever many
+# items are checked, and read them all into a Snapshot to check many people against one item.
+GRANT_FIELDS = tuple(name for name in ITEM_FIELDS if name != "tlp")
+GRANT_RELATIONS = tuple(name for name, kind in ITEM_FIELDS.items()
+                        if kind is models.ManyToManyField)
+
+
+class Snapshot:
+    """An item's label and access values, read once (from prefetched relations), for
+    checking many principals against it with :func:`viewer`."""
+
+    def __init__(self, tlp: str, values: dict[str, set[int]]):
+        self.tlp = tlp
+        self.values = values
+
+    @classmethod
+    def of(cls, item) -> Snapshot:
+        return cls(item.tlp, {name: item.access_values(name) for name in GRANT_FIELDS})
+
+    def access_values(self, field_name: str) -> set[int]:
+        return self.values[field_name]
 
 
 class AccessPolicy:

@@ -22,10 +22,7 @@ from search.query import InvalidSearch
 
 log = logging.getLogger(__name__)
 
-ACCESS_FIELDS = (access.SOURCE_ORG, access.RECIPIENT_ORGS, access.RECIPIENT_USERS,
-                 access.OWNER, access.RECIPIENT_GROUPS)
-# The many-to-many access fields, prefetched wherever items are checked in bulk.
-ACCESS_RELATIONS = (access.RECIPIENT_ORGS, access.RECIPIENT_USERS, access.RECIPIENT_GROUPS)
+
 
 
 @dataclass
@@ -121,7 +118,7 @@ def new_items(window_start, window_end) -> list[Candidate]:
     pages = (ItemPage.objects.live()
              .filter(first_published_at__gt=window_start, first_published_at__lte=window_end)
              .select_related("source_organisation")
-             .prefetch_related("topics", "audiences", *ACCESS_RELATIONS)
+             .prefetch_related("topics", "audiences", *access.GRANT_RELATIONS)
              .order_by("-first_published_at", "-pk"))
     candidates = []
     for page in pages:
@@ -138,7 +135,7 @@ def new_items(window_start, window_end) -> list[Candidate]:
                 "organisation_kinds": {org.kind}, "organisations": {org.slug},
                 "labels": {page.tlp}, "years": {page.first_published_at.year},
             },
-            access={name: page.access_values(name) for name in ACCESS_FIELDS},
+            access=access.Snapshot.of(page).values,
         ))
     return candidates
 
@@ -217,17 +214,6 @@ def build_chunk(frequency, window_start, window_end, user_ids) -> list[Digest]:
 # them in the daily one. Access is checked now, as for new items.
 
 
-@dataclass
-class _Access:
-    """A followed item's label and access fields, as the access policy's predicate reads them."""
-
-    tlp: str
-    values: dict[str, set[int]]
-
-    def access_values(self, field_name: str) -> set[int]:
-        return self.values[field_name]
-
-
 def digest_readers(user_ids) -> set[int]:
     """Who of ``user_ids`` gets a digest (an active subscription): told to cms.following."""
     from portal.features.digests.models import Subscription
@@ -265,10 +251,8 @@ def add_updated_items(digests, frequency, window_start, window_end, principals):
         return
     pages = {page.pk: page for page in ItemPage.objects.live().filter(
         pk__in={page_id for user_id in wanted for page_id in follows[user_id]},
-    ).prefetch_related(*ACCESS_RELATIONS)}
-    access_of = {pk: _Access(page.tlp, {name: page.access_values(name)
-                                        for name in ACCESS_FIELDS})
-                 for pk, page in pages.items()}
+    ).prefetch_related(*access.GRANT_RELATIONS)}
+    access_of = {pk: access.Snapshot.of(page) for pk, page in pages.items()}
     for user_id in wanted:
         digest = by_user[user_id]
         may_see = access.viewer(principals.get(user_id, access.ANONYMOUS))
