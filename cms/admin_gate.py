@@ -266,7 +266,8 @@ def may_pass(user, decision: Decision | None, match, query) -> bool:
 def _may_see(user, kind, value) -> bool:
     from wagtail.documents import get_document_model
 
-    from cms.admin_visibility import as_id, may_see_document, may_see_page
+    from cms.admin_visibility import may_see_document, may_see_page
+    from portal.core.ids import as_id
 
     pk = as_id(value)
     if pk is None:

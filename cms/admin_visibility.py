@@ -20,21 +20,10 @@ from wagtail.permissions import policy_registry
 
 from cms.access import item_policy
 from portal.core import access
+from portal.core.ids import as_id
 
 EDIT_ACTIONS = ["add", "change", "publish", "lock", "unlock", "bulk_delete"]
 DOCUMENT_ACTIONS = ["add", "change", "choose", "delete"]
-
-
-MAX_ID = 2**31 - 1  # ids beyond the database's integer range name nothing
-
-
-def as_id(value) -> int | None:
-    """An id from a URL or form value, or None when it cannot name a row."""
-    try:
-        pk = int(str(value))
-    except ValueError:
-        return None
-    return pk if 0 < pk <= MAX_ID else None
 
 
 # Pages ------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ organisation or documents that are public already (``cms.admin_visibility``).
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
-from cms.admin_visibility import as_id, may_see_page, may_use_document
+from cms.admin_visibility import may_see_page, may_use_document
+from portal.core.ids import as_id
 
 REFUSED_PAGE = ("The link to page {id} cannot be used: link only to pages you may see.")
 REFUSED_DOCUMENT = ("Document {id} cannot be used here: use your organisation's documents, or "

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.core import access
+from portal.core.ids import as_id
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 from portal.core.security.ratelimit import rate_limited
 
@@ -29,6 +30,9 @@ MIN_QUERY = 2
 MAX_QUERY = 100
 MAX_WORDS = 5
 MAX_RESULTS = 20
+# TLP:RED names individuals: more than this is a mistake, and the widget never describes more
+# (re-rendering a refused form must not become a way to list the members).
+MAX_RECIPIENTS = 50
 EDITOR_ROLES = ("contributor", "publisher", "admin")
 
 
@@ -100,7 +104,8 @@ class RecipientUsersWidget(forms.SelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)
-        ids = [pk for pk in (access_id(v) for v in context["widget"]["value"]) if pk]
+        ids = [pk for pk in (as_id(v) for v in context["widget"]["value"]) if pk]
+        ids = ids[:MAX_RECIPIENTS]
         context["chosen"] = describe(eligible_recipients().filter(pk__in=ids)
                                      .order_by("last_name", "first_name", "email"))
         context["emails_name"] = self.emails_name(name)
@@ -109,20 +114,20 @@ class RecipientUsersWidget(forms.SelectMultiple):
         return context
 
     def value_from_datadict(self, data, files, name):
-        values = list(super().value_from_datadict(data, files, name) or [])
+        # A value that cannot name a row stays as text, so the field refuses it by name
+        # instead of a database failing on it.
+        values = [str(pk) if (pk := as_id(v)) else f"“{v}”"
+                  for v in super().value_from_datadict(data, files, name) or []]
         emails = [e for e in re.split(r"[\s,;]+", data.get(self.emails_name(name), "")) if e]
         if emails:
-            known = dict(eligible_recipients().filter(email__in=[e.lower() for e in emails[:50]])
-                         .values_list("email", "pk"))
-            # An address that names no one stays as it is, so the field refuses it.
-            values += [str(known.get(e.lower(), e)) for e in emails]
+            emails = emails[:MAX_RECIPIENTS + 1]
+            known = dict(eligible_recipients().filter(
+                email__in=[e.lower() for e in emails if "@" in e]).values_list("email", "pk"))
+            # An address that names no one (or a word that is no address) stays as it is, so
+            # the field refuses it; a bare number is never taken for a person's id.
+            values += [str(known[e.lower()]) if e.lower() in known else f"“{e}”"
+                       for e in emails]
         return values
 
     def value_omitted_from_data(self, data, files, name):
         return False  # no box ticked means no one
-
-
-def access_id(value):
-    from cms.admin_visibility import as_id
-
-    return as_id(value)

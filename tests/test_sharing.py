@@ -1,7 +1,6 @@
 """Sharing that scales: the TLP:RED recipient search, sharing groups for TLP:AMBER, recipient
 fields that follow the label, checkboxes for topics and audiences, and "Shared with"."""
 
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +9,7 @@ from django.urls import reverse
 
 from cms.factories import make_item
 from cms.models import GuidancePage, OrganisationPage
-from cms.recipients import MAX_RESULTS
+from cms.recipients import MAX_RECIPIENTS, MAX_RESULTS
 from portal.core.organisations.models import Membership, SharingGroup
 from portal.core.tlp import TLP
 from search.indexing import sync_item
@@ -87,6 +86,8 @@ def test_anonymous_visitors_cannot_search(client, world):
     assert b"world.test" not in response.content
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the trigram indexes are PostgreSQL's (SQLite scans)")
 def test_the_search_stays_fast_and_indexed_with_10000_people(client, world,
                                                              django_assert_max_num_queries):
     User = get_user_model()
@@ -101,12 +102,9 @@ def test_the_search_stays_fast_and_indexed_with_10000_people(client, world,
         cursor.execute("ANALYZE accounts_user; ANALYZE organisations_membership")
     client.force_login(world.users["publisher"])
     client.get(reverse(SEARCH), {"q": "warm up"})
-    started = time.monotonic()
     with django_assert_max_num_queries(12):
         response = client.get(reverse(SEARCH), {"q": "last04321"})
-    elapsed = time.monotonic() - started
     assert [hit["name"] for hit in response.json()["results"]] == ["First04321 Last04321"]
-    assert elapsed < 2.0  # generous: a shared test machine; typically a few milliseconds
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # does an index serve the lookup at all?
         cursor.execute("EXPLAIN SELECT id FROM accounts_user "
@@ -168,6 +166,35 @@ def test_an_unknown_email_is_refused_clearly(client, world):
     assert "is not the email address of a member of an approved organisation" in (
         response.content.decode())
     assert not GuidancePage.objects.filter(title="Red to nobody").exists()
+
+
+def test_a_refused_form_never_lists_more_people_than_an_item_may_name(client, world):
+    people = [make_user(f"many{n}@world.test", org=world.orgs["other"], role="member")
+              for n in range(MAX_RECIPIENTS + 5)]
+    response = _post_item(client, world.users["publisher"], "Red to a crowd", "red",
+                          recipient_users=[str(person.pk) for person in people])
+    body = response.content.decode()
+    assert response.status_code == 200 and f"at most {MAX_RECIPIENTS}" in body
+    assert sum(person.email in body for person in people) == MAX_RECIPIENTS
+    assert not GuidancePage.objects.filter(title="Red to a crowd").exists()
+
+
+@pytest.mark.parametrize("typed", ["123", "99999999999999999999999", "x@y"])
+def test_the_email_box_takes_addresses_only(client, world, typed):
+    victim = world.users["other_member"]
+    response = _post_item(client, world.users["publisher"], "Red by number", "red",
+                          **{"recipient_users-emails": typed.replace("123", str(victim.pk))})
+    body = response.content.decode()
+    assert response.status_code == 200 and "is not the email address of a member" in body
+    assert victim.email not in body  # a number never names a person
+    assert not GuidancePage.objects.filter(title="Red by number").exists()
+
+
+def test_a_tampered_recipient_id_is_refused_not_a_failure(client, world):
+    response = _post_item(client, world.users["publisher"], "Red tampered", "red",
+                          recipient_users=["99999999999999999999999", "1e3", "-1"])
+    assert response.status_code == 200
+    assert "is not the email address of a member" in response.content.decode()
 
 
 def test_recipients_the_label_does_not_use_are_dropped_on_save(client, world):

@@ -25,7 +25,7 @@ from cms.access import item_policy
 from cms.blocks import BodyBlock, ClauseBlock, InjectBlock
 from cms.editor_links import references_in_page, references_in_values, refused_references
 from cms.four_eyes import FourEyesPublishing
-from cms.recipients import RecipientUsersWidget, eligible_recipients
+from cms.recipients import MAX_RECIPIENTS, RecipientUsersWidget, eligible_recipients
 from cms.sections import page_sections
 from portal.core import access
 from portal.core.pagecache import mark_shared
@@ -90,6 +90,9 @@ class ItemPageForm(WagtailAdminPageForm):
         label = cleaned.get("tlp")
         if label == TLP.RED and not cleaned.get("recipient_users"):
             self.add_error("recipient_users", "TLP:RED needs at least one named recipient.")
+        if len(cleaned.get("recipient_users") or ()) > MAX_RECIPIENTS:
+            self.add_error("recipient_users", f"TLP:RED is for a few named people: at most "
+                                              f"{MAX_RECIPIENTS}. Share wider with TLP:AMBER.")
         # Recipients the chosen label does not use are dropped, so a label changed back and
         # forth never leaves a hidden audience behind (the editor hides them with scripts on).
         for name, used_by in RECIPIENT_FIELDS.items():

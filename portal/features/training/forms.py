@@ -5,6 +5,7 @@ from django.utils import timezone
 from cms.access import item_policy
 from cms.models import ItemPage, ScenarioPage, StandardPage
 from portal.core.access import Principal
+from portal.core.ids import is_id
 from portal.core.organisations.models import Role
 from portal.features.training.models import (
     Assignment,
@@ -13,14 +14,6 @@ from portal.features.training.models import (
     Session,
     TrainingEvent,
 )
-
-MAX_ID = 2**63 - 1  # the largest primary key any database here stores
-
-
-def is_id(value) -> bool:
-    """A value a primary-key lookup can take: some databases fail on larger numbers."""
-    text = str(value)
-    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 class IdChoiceField(forms.ModelChoiceField):

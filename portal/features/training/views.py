@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.access import item_policy
 from portal.core.access import principal_for
+from portal.core.ids import is_id
 from portal.core.organisations.models import (
     Capability,
     MembershipCapability,
@@ -41,7 +42,6 @@ from portal.features.training.forms import (
     SelfPacedForm,
     SessionStartForm,
     TrainingEventForm,
-    is_id,
     organisation_principal,
 )
 from portal.features.training.models import (
