@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from portal.core import access
 from portal.core.ids import as_id
-from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
+from portal.core.organisations.models import Membership, Organisation, OrganisationStatus, Role
 from portal.core.security.ratelimit import rate_limited
 
 MIN_QUERY = 2
@@ -33,7 +33,6 @@ MAX_RESULTS = 20
 # TLP:RED names individuals: more than this is a mistake, and the widget never describes more
 # (re-rendering a refused form must not become a way to list the members).
 MAX_RECIPIENTS = 50
-EDITOR_ROLES = ("contributor", "publisher", "admin")
 
 
 def eligible_recipients():
@@ -47,7 +46,7 @@ def may_search_people(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or bool(
-        access.principal_for_user(user).organisations_where(*EDITOR_ROLES))
+        access.principal_for_user(user).organisations_where(*Role.at_least(Role.CONTRIBUTOR)))
 
 
 def describe(people) -> list[dict]:

@@ -229,8 +229,8 @@ def test_an_item_may_name_only_its_own_organisations_groups(client, world):
 
 # Sharing groups --------------------------------------------------------------------------------
 
-def test_editors_create_and_change_their_organisations_groups(client, world):
-    client.force_login(world.users["contributor"])
+def test_publishers_create_and_change_their_organisations_groups(client, world):
+    client.force_login(world.users["publisher"])
     url = reverse("sharing-groups", args=[world.orgs["source"].slug])
     response = client.post(url, {"name": " Trusted  partners ", "description": "",
                                  "organisations": [world.orgs["other"].pk]})
@@ -247,6 +247,23 @@ def test_editors_create_and_change_their_organisations_groups(client, world):
     assert "Trusted partners" in client.get(url).content.decode()
     assert client.post(edit, {"delete": "1"}).status_code == 302
     assert not SharingGroup.objects.exists()
+
+
+def test_contributors_see_and_use_groups_but_do_not_change_them(client, world):
+    """A group's change reaches published items at once, with no four-eyes review."""
+    group = SharingGroup.objects.create(owner=world.orgs["source"], name="Partners")
+    group.organisations.set([world.orgs["other"]])
+    client.force_login(world.users["contributor"])
+    slug = world.orgs["source"].slug
+    listing = client.get(reverse("sharing-groups", args=[slug])).content.decode()
+    assert "Partners" in listing and "Create group" not in listing
+    edit = reverse("sharing-group", args=[slug, group.pk])
+    assert "Save group" not in client.get(edit).content.decode()
+    for data in ({"name": "Partners", "organisations": [world.orgs["recipient"].pk]},
+                 {"delete": "1"}):
+        assert client.post(edit, data).status_code == 403
+    assert client.post(reverse("sharing-groups", args=[slug]), {"name": "Mine"}).status_code == 403
+    assert list(SharingGroup.objects.get().organisations.all()) == [world.orgs["other"]]
 
 
 def test_editors_find_sharing_groups_from_their_organisation_page(client_for, world):

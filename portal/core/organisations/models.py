@@ -159,6 +159,11 @@ class Role(models.TextChoices):
     def rank(cls, role) -> int:
         return list(cls.values).index(role)
 
+    @classmethod
+    def at_least(cls, role) -> tuple[str, ...]:
+        """``role`` and the roles above it: at_least(CONTRIBUTOR) are the editors."""
+        return tuple(cls.values)[cls.rank(role):]
+
 
 class Membership(models.Model):
     user = models.ForeignKey(

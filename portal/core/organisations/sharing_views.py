@@ -4,6 +4,7 @@ share TLP:AMBER items with (models.SharingGroup). Others get the 404 a missing p
 from allauth.account.decorators import verified_email_required
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,7 +13,10 @@ from portal.core.audit.models import Kind
 from portal.core.audit.recording import record
 from portal.core.organisations.models import Membership, Organisation, Role, SharingGroup
 
-EDITOR_ROLES = (Role.CONTRIBUTOR, Role.PUBLISHER, Role.ADMIN)
+# Editors see and use their organisation's groups; a change of who a group holds widens or
+# narrows published items at once, with no review, so only publishers and admins make one.
+EDITOR_ROLES = Role.at_least(Role.CONTRIBUTOR)
+MANAGER_ROLES = Role.at_least(Role.PUBLISHER)
 
 
 class SharingGroupForm(forms.ModelForm):
@@ -43,11 +47,18 @@ class SharingGroupForm(forms.ModelForm):
 
 
 def _editors_organisation_or_404(request, slug):
+    """The organisation, if the person edits for it; and whether they may change its groups
+    (a change asked for by anyone else is refused with a 403 that says why)."""
     organisation = get_object_or_404(Organisation.objects.approved(), slug=slug)
-    if not Membership.objects.filter(organisation=organisation, user=request.user,
-                                     role__in=EDITOR_ROLES).exists():
+    role = Membership.objects.filter(organisation=organisation, user=request.user,
+                                     role__in=EDITOR_ROLES).values_list("role", flat=True).first()
+    if role is None:
         raise Http404("There is nothing at this address, or you may not see it.")
-    return organisation
+    may_manage = role in MANAGER_ROLES
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied("Only the organisation's publishers and admins change sharing "
+                               "groups: a change reaches published items at once.")
+    return organisation, may_manage
 
 
 def _members(group):
@@ -67,7 +78,7 @@ def _record(request, group, previous, deleted=False):
 @require_http_methods(["GET", "POST"])
 def sharing_groups(request, slug):
     """The organisation's groups, and a form for a new one."""
-    organisation = _editors_organisation_or_404(request, slug)
+    organisation, may_manage = _editors_organisation_or_404(request, slug)
     form = SharingGroupForm(request.POST or None, owner=organisation)
     if request.method == "POST" and form.is_valid():
         group = form.save(commit=False)
@@ -79,7 +90,7 @@ def sharing_groups(request, slug):
         return redirect("sharing-groups", slug=slug)
     groups = organisation.owned_sharing_groups.prefetch_related("organisations")
     return render(request, "organisations/sharing_groups.html", {
-        "organisation": organisation, "groups": groups, "form": form,
+        "organisation": organisation, "groups": groups, "form": form, "may_manage": may_manage,
     }, status=400 if form.errors else 200)
 
 
@@ -87,7 +98,7 @@ def sharing_groups(request, slug):
 @require_http_methods(["GET", "POST"])
 def sharing_group(request, slug, group_id):
     """Change a group's name and organisations, or delete it."""
-    organisation = _editors_organisation_or_404(request, slug)
+    organisation, may_manage = _editors_organisation_or_404(request, slug)
     group = get_object_or_404(SharingGroup, pk=group_id, owner=organisation)
     if request.method == "POST" and "delete" in request.POST:
         _record(request, group, previous=_members(group), deleted=True)
@@ -103,5 +114,5 @@ def sharing_group(request, slug, group_id):
         messages.success(request, f"Sharing group “{group.name}” saved.")
         return redirect("sharing-groups", slug=slug)
     return render(request, "organisations/sharing_group.html", {
-        "organisation": organisation, "group": group, "form": form,
+        "organisation": organisation, "group": group, "form": form, "may_manage": may_manage,
     }, status=400 if form.errors else 200)
