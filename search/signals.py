@@ -5,11 +5,12 @@ page's many-to-many fields with its revision), so publishing covers them.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.models import ItemPage
+from portal.core.organisations.models import SharingGroup
 from portal.core.organisations.signals import sharing_group_changed
 
 
@@ -55,3 +56,10 @@ def sharing_group_changed_items(sender, group_ids, **kwargs):
     for page_id in ItemPage.objects.filter(recipient_groups__in=group_ids).values_list(
             "pk", flat=True).distinct():
         queue(page_id)
+
+
+@receiver(pre_delete, sender=SharingGroup)
+def sharing_group_deleted_items(sender, instance, **kwargs):
+    # The items' links to a deleted group are gone before sharing_group_changed is heard, so
+    # the items that named it are found now.
+    sharing_group_changed_items(sender, group_ids=[instance.pk])

@@ -13,6 +13,7 @@ from cms.recipients import MAX_RECIPIENTS, MAX_RESULTS
 from portal.core.organisations.models import Membership, SharingGroup
 from portal.core.tlp import TLP
 from search.indexing import sync_item
+from search.models import SearchEntry
 from tests.test_admin import _guidance_form
 from tests.world import make_user
 
@@ -346,9 +347,14 @@ def test_a_change_of_a_groups_membership_counts_on_the_next_request(client_for, 
     assert _sees(recipient, item) == (False, False)
 
 
-def test_deleting_a_group_stops_sharing_through_it(client_for, world, group_item):
+def test_deleting_a_group_stops_sharing_through_it(client_for, world, group_item,
+                                                   django_capture_on_commit_callbacks):
     group, item = group_item
-    group.delete()
+    before = SearchEntry.objects.get(pk=item.pk).indexed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        group.delete()
+    # the items that named it are re-indexed (their fingerprints and Elasticsearch documents)
+    assert SearchEntry.objects.get(pk=item.pk).indexed_at > before
     assert _sees(client_for("other_member"), item) == (False, False)
     assert _sees(client_for("source_member"), item) == (True, True)
 
