@@ -62,7 +62,8 @@ def following(request):
     follows = (follow_policy.visible(principal)
                .filter(page__in=item_policy.visible(principal, ItemPage.objects.live()))
                .select_related("page"))
-    return render(request, "cms/following.html", {"follows": follows, "form": form})
+    return render(request, "cms/following.html", {"follows": follows, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

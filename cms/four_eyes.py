@@ -11,13 +11,14 @@ Where an organisation asks for it (``Organisation.four_eyes``, on by default):
 - its approvers are the organisation's publishers who are not authors; when there are none
   (a single person able to publish), the portal moderators who are not authors.
 
-Without four eyes the task is Wagtail's group approval task and publishers publish directly.
+Without four eyes the same task behaves as Wagtail's group approval, and publishers publish
+directly.
 """
 
 from django.contrib.auth import get_user_model
 from wagtail.models import PagePermissionTester, Revision, TaskState
 
-from portal.core.accounts.moderators import MODERATORS_GROUP
+from portal.core.accounts.moderators import is_moderator, moderators
 from portal.core.organisations.models import Organisation
 
 
@@ -50,9 +51,7 @@ def approvers(task, workflow_state):
                   .exclude(pk__in=excluded).distinct())
     if not task.four_eyes_applies() or publishers.exists():
         return publishers, False
-    moderators = (_active_users().filter(groups__name=MODERATORS_GROUP)
-                  .exclude(pk__in=excluded).distinct())
-    return moderators, True
+    return moderators().exclude(pk__in=excluded), True
 
 
 def may_approve(task, workflow_state, user) -> bool:
@@ -68,9 +67,10 @@ def may_approve(task, workflow_state, user) -> bool:
 def pages_awaiting_review_by(user) -> set[int]:
     """Ids of pages a moderator may see in the admin because a submission of theirs awaits the
     moderator's approval (an organisation with no second publisher)."""
-    if not user.is_authenticated or user.is_superuser or not user.groups.filter(
-            name=MODERATORS_GROUP).exists():
-        return set()
+    if not user.is_authenticated or user.is_superuser or not is_moderator(user):
+        return set()  # a site admin sees every page anyway
+    if hasattr(user, "_pages_awaiting_review"):  # asked for each id of an admin request
+        return user._pages_awaiting_review
     from cms.models import FourEyesApprovalTask
 
     states = (TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS,
@@ -78,8 +78,10 @@ def pages_awaiting_review_by(user) -> set[int]:
               .select_related("workflow_state"))
     tasks = {task.pk: task for task in FourEyesApprovalTask.objects.filter(
         pk__in=states.values("task_id"))}
-    return {int(state.workflow_state.object_id) for state in states
-            if may_approve(tasks[state.task_id], state.workflow_state, user)}
+    user._pages_awaiting_review = {
+        int(state.workflow_state.object_id) for state in states
+        if may_approve(tasks[state.task_id], state.workflow_state, user)}
+    return user._pages_awaiting_review
 
 
 class FourEyesPermissionTester(PagePermissionTester):

@@ -245,7 +245,7 @@ def test_the_followed_list_and_another_person_s_follow_answers_as_missing(client
 
     client.post(reverse("following"), {"updates": "digest"})
     assert FollowPreference.objects.get(user=world.users["source_member"]).updates == "digest"
-    assert client.post(reverse("following"), {"updates": "never"}).status_code == 200
+    assert client.post(reverse("following"), {"updates": "never"}).status_code == 400
 
 
 def test_the_editor_s_change_note_tab_records_a_change_and_previews_still_work(client, world):

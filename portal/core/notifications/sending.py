@@ -11,9 +11,10 @@ from portal.core.notifications.models import Notification, Preference
 def notify(recipients, kind: str, title: str, url: str = "") -> list[Notification]:
     """Tell each of ``recipients`` (users) that ``title`` needs them; ``url`` is where to look.
 
-    ``title`` must be safe for every recipient: say that something needs attention, never
-    what a restricted object holds. Inactive users are skipped. Emails go out through Celery
-    once the surrounding transaction commits, so a rolled-back change tells nobody.
+    ``title`` must be safe for every recipient: it may name an item each of them may see, never
+    what a restricted object holds (docs/notifications.md). Inactive users are skipped. Emails
+    go out through Celery once the surrounding transaction commits, so a rolled-back change
+    tells nobody.
     """
     kind_info = kinds.get(kind)
     people = {user.pk: user for user in recipients if user is not None and user.is_active}

@@ -289,11 +289,9 @@ def accept_invitation(request, token):
             record(Kind.INVITATION_ACCEPTED, request=request,
                    organisation=invitation.organisation, target=invitation.email,
                    role=invitation.role)
-            told = {user.pk: user for user in invitation.organisation.admins()}
-            if invitation.invited_by is not None:
-                told.setdefault(invitation.invited_by_id, invitation.invited_by)
-            told.pop(request.user.pk, None)
-            notify(told.values(), INVITATION_ACCEPTED,
+            # The organisation's admins now (an inviter who has left is not told).
+            told = [user for user in invitation.organisation.admins() if user != request.user]
+            notify(told, INVITATION_ACCEPTED,
                    f"{invitation.email} accepted the invitation to join "
                    f"{invitation.organisation}",
                    reverse("manage-members", args=[invitation.organisation.slug]))
