@@ -237,7 +237,14 @@ def test_the_organisation_admin_and_the_moderators_set_four_eyes(client, world):
     assert client.post(url, {}).status_code == 302
     assert not Organisation.objects.get(pk=source.pk).four_eyes
     client.post(url, {"four_eyes": "on"})
+    client.post(url, {"four_eyes": "on"})  # no change, nothing to record
     assert Organisation.objects.get(pk=source.pk).four_eyes
+    # Turning review off and on again is on the security audit trail, by whom.
+    from portal.core.audit.models import AuditEvent, Kind
+
+    events = AuditEvent.objects.filter(kind=Kind.FOUR_EYES_CHANGED).order_by("pk")
+    assert [(e.actor, e.changes) for e in events] == [
+        (admin, {"previous": True, "new": False}), (admin, {"previous": False, "new": True})]
 
     client.force_login(world.users["moderator"])
     form = client.get(reverse("organisations:edit", args=[source.pk])).content.decode()

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     MEMBER_REMOVED = "member_removed", "Member removed"
     LABEL_CHANGED = "label_changed", "TLP label changed"
     RECIPIENTS_CHANGED = "recipients_changed", "Recipients changed"
+    FOUR_EYES_CHANGED = "four_eyes_changed", "Four-eyes publishing turned on or off"
     # Confidential reporting: what case handlers do, never what a case says.
     REPORT_OPENED = "report_opened", "Confidential case opened"
     REPORT_STATUS = "report_status", "Confidential case status changed"

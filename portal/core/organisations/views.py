@@ -215,7 +215,11 @@ def publishing_settings(request, slug):
     organisation = _org_admin_or_404(request, slug)
     four_eyes = request.POST.get("four_eyes") == "on"
     # update(), not save(): saving an approved organisation re-runs its provisioning.
-    Organisation.objects.filter(pk=organisation.pk).update(four_eyes=four_eyes)
+    if Organisation.objects.filter(pk=organisation.pk).exclude(four_eyes=four_eyes).update(
+            four_eyes=four_eyes):
+        # Turning review off lets publishers publish alone: who did it, and when, is kept.
+        record(Kind.FOUR_EYES_CHANGED, request=request, organisation=organisation,
+               target=organisation.slug, previous=not four_eyes, new=four_eyes)
     messages.success(request, "Four-eyes publishing is on: every submission is approved by "
                      "someone other than its author." if four_eyes else
                      "Four-eyes publishing is off: publishers may publish directly.")

@@ -37,7 +37,8 @@ class OrganisationEditView(generic.EditView):
         return context
 
     def save_instance(self):
-        previous = Organisation.objects.values_list("status", flat=True).get(pk=self.object.pk)
+        previous, four_eyes_before = Organisation.objects.values_list(
+            "status", "four_eyes").get(pk=self.object.pk)
         instance = self.form.instance
         changed = instance.status != previous
         if changed and instance.status == OrganisationStatus.APPROVED:
@@ -51,6 +52,9 @@ class OrganisationEditView(generic.EditView):
             record(Kind.ORGANISATION_STATUS, request=self.request, organisation=instance,
                    target=instance.slug, previous=previous, new=instance.status, **reason)
             vetting.announce_decision(instance)
+        if instance.four_eyes != four_eyes_before:
+            record(Kind.FOUR_EYES_CHANGED, request=self.request, organisation=instance,
+                   target=instance.slug, previous=four_eyes_before, new=instance.four_eyes)
         return instance
 
 
