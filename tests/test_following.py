@@ -211,6 +211,11 @@ def test_a_digest_lists_followed_items_with_a_major_change_under_updated(
     assert "Clear note marker" in message.body  # a TLP:CLEAR item's note may travel
     assert "Amber note marker" not in message.body + message.alternatives[0][0]
     assert "Green minor marker" not in message.body
+    # The past digest lists them too, under Updated, as the email did.
+    delivery = reader.digest_deliveries.get()
+    archived = client.get(reverse("digest-archived", args=[delivery.pk])).content.decode()
+    assert "Updated: items you follow" in archived and "Matrix amber marker" in archived
+    assert "no longer available" not in archived
 
 
 def test_a_digest_preference_without_a_digest_is_told_at_once(client_for, world):

@@ -157,6 +157,8 @@ class Delivery(models.Model):
                               default=DeliveryStatus.PENDING, db_index=True)
     item_ids = models.JSONField(default=list, blank=True,
                                 help_text="The items the digest listed, for the archive.")
+    updated_ids = models.JSONField(default=list, blank=True,
+                                   help_text="The followed items it listed as updated.")
     subject = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(

@@ -227,7 +227,7 @@ def deliver_chunk(run_id: int, user_ids: list[int]) -> ChunkOutcome:
                 continue
             record_outcome(run, claim, [user_id], DeliveryStatus.SENT, sent_at=timezone.now(),
                     subject=digest.subject, item_ids=[item.id for item in digest.items],
-                    error="")
+                    updated_ids=[item.id for item in digest.updated], error="")
             outcome.sent += 1
     finally:
         sender.close()

@@ -114,10 +114,13 @@ def archived_digest(request, delivery_id):
         Delivery.objects.select_related("run"), pk=delivery_id, user=request.user,
         status=DeliveryStatus.SENT)
     # The access rule is applied again now: an item since restricted is no longer shown.
-    items = visible_items_for(request).filter(pk__in=delivery.item_ids)
-    hidden = len(delivery.item_ids) - items.count()
+    visible = visible_items_for(request)
+    items = visible.filter(pk__in=delivery.item_ids)
+    updated = visible.filter(pk__in=delivery.updated_ids)
+    listed = set(delivery.item_ids) | set(delivery.updated_ids)
+    hidden = len(listed) - len({item.pk for item in items} | {item.pk for item in updated})
     return render(request, "digests/archived.html", {
-        "delivery": delivery, "items": items, "hidden": hidden,
+        "delivery": delivery, "items": items, "updated": updated, "hidden": hidden,
     })
 
 
