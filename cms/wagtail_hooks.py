@@ -1,8 +1,10 @@
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.models import AbstractPage, Page
 from wagtail.permissions import register_permission_policy
 
@@ -11,9 +13,15 @@ from cms.downloads import can_download
 from cms.following import CHANGE_NOTE_ACTION
 from cms.item_listing import ItemListingViewSet
 from cms.rendering import ReaderDocumentLinkHandler, ReaderPageLinkHandler
+from portal.core.ids import IdMultipleChoiceField
 
 # Every admin view that asks Wagtail which pages an editor may explore gets the editor's rule.
 register_permission_policy(AbstractPage, EditorPagePermissionPolicy(Page))
+
+# Many-to-many fields in every editor form refuse a value no row can have as an invalid
+# choice, before a database fails on it (SQLite cannot take integers beyond 64 bits).
+register_form_field_override(models.ManyToManyField,
+                             override={"form_class": IdMultipleChoiceField})
 
 
 @hooks.register("before_serve_document")

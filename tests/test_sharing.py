@@ -250,6 +250,22 @@ def test_publishers_create_and_change_their_organisations_groups(client, world):
     assert not SharingGroup.objects.exists()
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "1e3", "x"])
+def test_a_group_form_refuses_ids_no_organisation_can_have(client, world, value):
+    client.force_login(world.users["publisher"])
+    url = reverse("sharing-groups", args=[world.orgs["source"].slug])
+    response = client.post(url, {"name": "Odd", "organisations": [value]})
+    assert response.status_code == 400 and not SharingGroup.objects.exists()
+
+
+def test_an_item_form_refuses_ids_no_organisation_or_group_can_have(client, world):
+    for field in ("recipient_organisations", "recipient_groups"):
+        response = _post_item(client, world.users["publisher"], f"Amber odd {field}", "amber",
+                              **{field: ["99999999999999999999999"]})
+        assert response.status_code in (200, 400)
+        assert not GuidancePage.objects.filter(title=f"Amber odd {field}").exists()
+
+
 def test_contributors_see_and_use_groups_but_do_not_change_them(client, world):
     """A group's change reaches published items at once, with no four-eyes review."""
     group = SharingGroup.objects.create(owner=world.orgs["source"], name="Partners")

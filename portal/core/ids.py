@@ -1,5 +1,7 @@
 """One rule for what may name a row, for ids from URLs, forms and query strings."""
 
+from django import forms
+
 MAX_ID = 2**63 - 1  # the largest key SQLite and PostgreSQL store; larger ones make lookups fail
 
 
@@ -15,3 +17,24 @@ def as_id(value) -> int | None:
 
 def is_id(value) -> bool:
     return as_id(value) is not None
+
+
+# Model choice fields that refuse a value no row can have before the database sees it (SQLite
+# fails on integers beyond 64 bits): the form says the choice is not valid, a 4xx, not a 500.
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                            code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)

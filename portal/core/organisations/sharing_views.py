@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.core.audit.models import Kind
 from portal.core.audit.recording import record
+from portal.core.ids import IdMultipleChoiceField
 from portal.core.organisations.models import Membership, Organisation, Role, SharingGroup
 
 # Editors see and use their organisation's groups; a change of who a group holds widens or
@@ -24,6 +25,7 @@ class SharingGroupForm(forms.ModelForm):
         model = SharingGroup
         fields = ["name", "description", "organisations"]
         widgets = {"organisations": forms.CheckboxSelectMultiple}
+        field_classes = {"organisations": IdMultipleChoiceField}
         help_texts = {
             "name": "Editors see this name when they share an item.",
             "organisations": "Members of these organisations may see the TLP:AMBER items that "

@@ -5,7 +5,7 @@ from django.utils import timezone
 from cms.access import item_policy
 from cms.models import ItemPage, ScenarioPage, StandardPage
 from portal.core.access import Principal
-from portal.core.ids import is_id
+from portal.core.ids import IdChoiceField, IdMultipleChoiceField
 from portal.core.organisations.models import Role
 from portal.features.training.models import (
     Assignment,
@@ -14,23 +14,6 @@ from portal.features.training.models import (
     Session,
     TrainingEvent,
 )
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    def to_python(self, value):
-        if value not in self.empty_values and not is_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"],
-                                        code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for pk in value:
-            if not is_id(pk):
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
-                                            code="invalid_pk_value", params={"pk": pk})
-        return super()._check_values(value)
 
 
 def organisation_principal(organisation) -> Principal:
