@@ -76,3 +76,30 @@ def test_the_standards_benchmark_runs_at_its_tiny_size():
                      process.stdout, re.MULTILINE), process.stdout[-2000:]
     assert re.search(r"^uptake figures computed without the cache", process.stdout,
                      re.MULTILINE), process.stdout[-2000:]
+
+
+@pytest.mark.bench
+def test_the_recipients_benchmark_runs_at_its_tiny_size():
+    """bench.recipients measures PostgreSQL only (trigram indexes); it runs where PostgreSQL is
+    configured."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tests.conftest import skip_or_fail
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        skip_or_fail("bench.recipients needs PostgreSQL (set DATABASE_URL)")
+    parts = urlsplit(url)
+    bench_url = urlunsplit((parts.scheme, parts.netloc, "/portal_bench_recipients_smoke", "", ""))
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.recipients", "--tiny", "--database-url", bench_url],
+        cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600,
+        check=False)
+    assert process.returncode == 0, f"{process.stdout[-2000:]}\n{process.stderr[-3000:]}"
+    assert re.search(r"^Recipient search: 200 people in 10 organisations", process.stdout,
+                     re.MULTILINE), process.stdout[-2000:]
+    assert re.search(r"^two words\s+1\s+\d+\.\d\s", process.stdout,
+                     re.MULTILINE), process.stdout[-2000:]
+    assert re.search(r"^trigram index for an email fragment: people_email_trgm$",
+                     process.stdout, re.MULTILINE), process.stdout[-2000:]
