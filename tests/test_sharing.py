@@ -241,6 +241,8 @@ def test_publishers_create_and_change_their_organisations_groups(client, world):
     assert list(group.organisations.all()) == [world.orgs["other"]]
     assert client.post(url, {"name": "trusted PARTNERS"}).status_code == 400  # same name
     edit = reverse("sharing-group", args=[world.orgs["source"].slug, group.pk])
+    page = client.get(edit).content.decode()
+    assert page.count("<h1>") == 1 and "Save group" in page and "Delete this group" in page
     response = client.post(edit, {"name": "Trusted partners",
                                   "organisations": [world.orgs["recipient"].pk]})
     assert response.status_code == 302
@@ -275,7 +277,9 @@ def test_contributors_see_and_use_groups_but_do_not_change_them(client, world):
     listing = client.get(reverse("sharing-groups", args=[slug])).content.decode()
     assert "Partners" in listing and "Create group" not in listing
     edit = reverse("sharing-group", args=[slug, group.pk])
-    assert "Save group" not in client.get(edit).content.decode()
+    page = client.get(edit).content.decode()
+    assert "<h1>Partners</h1>" in page and "<p>Shared with: Other Org.</p>" in page
+    assert "Save group" not in page and "<form" not in page.split("<main")[1]
     for data in ({"name": "Partners", "organisations": [world.orgs["recipient"].pk]},
                  {"delete": "1"}):
         assert client.post(edit, data).status_code == 403
