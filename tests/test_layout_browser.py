@@ -77,7 +77,9 @@ def check_pages(page, live_server, world, size):
     org = world.orgs["source"]
     signed_in = {"item (AMBER)": world.items[TLP.AMBER].url, "search (signed in)":
                  "/search/?q=matrix", "subscriptions": "/subscriptions/",
-                 "members": f"/membership/{org.slug}/members/"}
+                 "members": f"/membership/{org.slug}/members/",
+                 "sharing groups": f"/membership/{org.slug}/sharing-groups/",
+                 "items you follow": "/following/", "notifications": "/notifications/"}
     for name, path in signed_in.items():
         assert page.goto(url(live_server, path)).status == 200, name
         check(page, f"{name} at {size}")
