@@ -7,6 +7,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,6 +52,44 @@ def portal_env(tmp: Path, database_url: str | None = None, **overrides: str) -> 
         env["DATABASE_URL"] = database_url
     (tmp / "var").mkdir(parents=True, exist_ok=True)
     return env
+
+
+def setup_in_process(tmp: Path, database_url: str, **overrides: str) -> None:
+    """Django in this process with production-like settings, answering a test client over
+    plain HTTP (``bench.standards``, ``bench.recipients``)."""
+    env = portal_env(tmp, database_url, SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
+                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0",
+                     ALLOWED_HOSTS="testserver,127.0.0.1", **overrides)
+    os.environ.clear()
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def time_requests(send, requests: int, check) -> tuple[dict, object]:
+    """Call ``send()`` ``requests`` times and hand each answer to ``check`` (which raises
+    SetupError on a wrong one). Returns the wall-clock and CPU milliseconds (p50, p95, max),
+    the queries of one request, and what ``check`` said of the last answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, cpu = [], []
+    queries, checked = 0, None
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = send()
+            timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        queries = len(captured)
+        checked = check(response)
+    timings.sort()
+    cpu.sort()
+    return {"p50_ms": round(percentile(timings, 50), 1),
+            "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(timings[-1], 1),
+            "cpu_p50_ms": round(percentile(cpu, 50), 1),
+            "cpu_p95_ms": round(percentile(cpu, 95), 1), "queries": queries}, checked
 
 
 def log(message: str) -> None:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import secrets
@@ -56,10 +55,10 @@ from bench.common import (
     cpu_description,
     load_average,
     log,
-    percentile,
     pg_recreate,
-    portal_env,
     redact,
+    setup_in_process,
+    time_requests,
 )
 
 TARGET_MS = 100
@@ -75,21 +74,6 @@ ORG_WORDS = ["Harbour", "Summit", "Meridian", "Granite", "Beacon", "Lattice", "C
              "Juniper", "Vantage", "Sterling"]
 ORG_KINDS = ["Security", "Networks", "Energy", "Health", "Logistics"]
 KESTREL = "Kestrel Assurance Partners"  # the one organisation with this word in its name
-
-
-def setup_django(tmp: Path, database_url: str) -> None:
-    env = portal_env(tmp, database_url, SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
-                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0",
-                     ALLOWED_HOSTS="testserver,127.0.0.1",
-                     # One client asking hundreds of times a minute: the benchmark measures the
-                     # search, not the limiter (as bench.pages does for its load generator).
-                     AUTOCOMPLETE_RATE_LIMIT="1000000/s")
-    os.environ.clear()
-    os.environ.update(env)
-    (tmp / "static").mkdir()  # JSON answers only: no static files to collect
-    import django
-
-    django.setup()
 
 
 def build(people: int, organisations: int):
@@ -172,28 +156,11 @@ def check(response, kind: str, expect: int | None) -> int:
 
 def measure(client, path: str, kind: str, query: str, expect: int | None, warmup: int,
             requests: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for _ in range(warmup):
         check(client.get(path, {"q": query}), kind, expect)
-    timings, cpu = [], []
-    queries = found = 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(path, {"q": query})
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        queries = len(captured)
-        found = check(response, kind, expect)
-    timings.sort()
-    cpu.sort()
-    return {"kind": kind, "query": query, "found": found,
-            "p50_ms": round(percentile(timings, 50), 1),
-            "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(timings[-1], 1),
-            "cpu_p50_ms": round(percentile(cpu, 50), 1),
-            "cpu_p95_ms": round(percentile(cpu, 95), 1), "queries": queries}
+    figures, found = time_requests(lambda: client.get(path, {"q": query}), requests,
+                                   lambda response: check(response, kind, expect))
+    return {"kind": kind, "query": query, "found": found, **figures}
 
 
 def trigram_plan(fragment: str) -> str:
@@ -238,7 +205,11 @@ def main(argv=None) -> int:
     loadavg = load_average()
     try:
         pg_recreate(args.database_url)
-        setup_django(tmp, args.database_url)
+        # One client asking hundreds of times a minute: the benchmark measures the search, not
+        # the limiter (as bench.pages does for its load generator). JSON answers only: no
+        # static files to collect.
+        setup_in_process(tmp, args.database_url, AUTOCOMPLETE_RATE_LIMIT="1000000/s")
+        (tmp / "static").mkdir(exist_ok=True)
         started = time.perf_counter()
         publisher, target = build(args.people, args.organisations)
         log(f"built in {time.perf_counter() - started:.0f} s")

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import shutil
@@ -53,8 +52,9 @@ from bench.common import (
     log,
     percentile,
     pg_recreate,
-    portal_env,
     redact,
+    setup_in_process,
+    time_requests,
 )
 
 TARGET_MS = 300
@@ -62,17 +62,6 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_standards"
 KINDS = ["industry"] * 6 + ["government", "academia", "civil_society", "trade_body"]
 BANDS = ["micro", "small", "medium", "large"]
 STATUSES = ["met", "met", "partly", "not_met", "na", ""]
-
-
-def setup_django(tmp: Path, database_url: str) -> None:
-    env = portal_env(tmp, database_url, SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
-                     CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0",
-                     ALLOWED_HOSTS="testserver,127.0.0.1")
-    os.environ.clear()
-    os.environ.update(env)
-    import django
-
-    django.setup()
 
 
 def build(clause_count: int, organisations: int):
@@ -155,31 +144,18 @@ def _analyze():
 
 
 def measure(client, path: str, expect: str, warmup: int, requests: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for _ in range(warmup):
         response = client.get(path)
         if response.status_code != 200 or expect not in response.content.decode():
             raise SetupError(f"{path} answered {response.status_code} without {expect!r}")
-    timings, cpu = [], []
-    queries = 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        queries = len(captured)
+
+    def check(response):
         if response.status_code != 200:
             raise SetupError(f"{path} answered {response.status_code}")
-    timings.sort()
-    cpu.sort()
-    return {"path": path, "p50_ms": round(percentile(timings, 50), 1),
-            "cpu_p50_ms": round(percentile(cpu, 50), 1),
-            "cpu_p95_ms": round(percentile(cpu, 95), 1),
-            "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(timings[-1], 1),
-            "queries": queries, "bytes": len(response.content)}
+        return len(response.content)
+
+    figures, size = time_requests(lambda: client.get(path), requests, check)
+    return {"path": path, **figures, "bytes": size}
 
 
 def time_uncached_figures(standard, requests: int) -> dict:
@@ -224,7 +200,7 @@ def main(argv=None) -> int:
     loadavg = load_average()
     try:
         pg_recreate(args.database_url)
-        setup_django(tmp, args.database_url)
+        setup_in_process(tmp, args.database_url)
         started = time.perf_counter()
         standard, user, gap_org = build(args.clauses, args.organisations)
         log(f"built in {time.perf_counter() - started:.0f} s")
