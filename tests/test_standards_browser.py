@@ -50,6 +50,9 @@ def test_assess_a_standard_and_read_the_gap_report(phone, live_server, live_worl
     page.get_by_role("link", name="Self-assessment for Source Org").click()
     page.get_by_role("button", name="Start the self-assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Self-assessment of Source Org")
+    # The heading shows before the deferred autosave script has run: a change made then is
+    # never heard. Wait for the page's load, as a person would see it ready.
+    page.wait_for_load_state("load")
 
     first = page.locator("section.clause-answer").nth(0)
     first.get_by_label("Answer").select_option("met")
