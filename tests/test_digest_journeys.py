@@ -20,7 +20,7 @@ from portal.features.digests.models import (
     Subscription,
     UnsubscribeToken,
 )
-from portal.features.digests.tasks import start_digest_run
+from portal.features.digests.tasks import start_digest_run, sweep_digests
 from tests.test_digests import NOW, published_yesterday, send_run, subscribe
 from tests.world import make_user
 
@@ -220,6 +220,24 @@ def test_resend_requeues_once_and_is_recorded(client, world, failed_delivery,
     failed_delivery.refresh_from_db()
     assert failed_delivery.resends == 1 and len(mail.outbox) == 1
     assert client.post(reverse("digest-deliveries:resend", args=[999999])).status_code == 404
+
+
+def test_a_resend_whose_message_is_lost_is_sent_by_the_sweep(client, world, failed_delivery):
+    digest_run = failed_delivery.run
+    DigestRun.objects.filter(pk=digest_run.pk).update(status="complete")
+    client.force_login(world.users["moderator"])
+    # The commit hooks never run here: the queued message is lost, as with a broker outage.
+    assert client.post(reverse("digest-deliveries:resend", args=[failed_delivery.pk])
+                       ).status_code == 302
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.PENDING and not mail.outbox
+    assert DigestRun.objects.get(pk=digest_run.pk).status == "running"
+
+    assert sweep_digests()["chunks_queued"] >= 1
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox] == [["refused@world.test"]]
+    assert DigestRun.objects.get(pk=digest_run.pk).status == "complete"
 
 
 def test_only_those_who_see_the_screen_may_resend(client, world, failed_delivery):

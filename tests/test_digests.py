@@ -345,9 +345,14 @@ def test_a_run_past_its_deadline_fails_what_is_left_for_moderators(world, run, g
 def test_the_default_deadline_is_when_the_next_run_may_start(world, settings):
     run = runs.get_or_start_run("weekly", NOW - timedelta(days=60))[0]
     assert run.deadline == run.window_end + timedelta(days=7)
+    # A fixed clock: at noon an hour's deadline fits the day; at 23:30 the next daily run
+    # (midnight) comes first and caps it. With the real clock this failed near midnight.
     settings.DIGEST_RUN_DEADLINE = 3600
-    later = runs.get_or_start_run("daily", NOW)[0]
-    assert abs((later.deadline - NOW - timedelta(hours=1)).total_seconds()) < 5
+    noon = NOW.replace(hour=12, minute=0, second=0, microsecond=0)
+    assert runs.get_or_start_run("daily", noon)[0].deadline == noon + timedelta(hours=1)
+    late = noon + timedelta(days=1, hours=11, minutes=30)
+    capped = runs.get_or_start_run("daily", late)[0]
+    assert capped.deadline == capped.window_end + timedelta(days=1) == late + timedelta(minutes=30)
 
 
 def test_a_server_that_refuses_connections_trips_the_breaker(world, run, settings):
