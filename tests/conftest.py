@@ -27,6 +27,19 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def rate_limit_clock(monkeypatch):
+    """Rate limits count in fixed windows; any window, even a day, can end between two requests
+    (at midnight for a day). Tests that exhaust a limit read the time from this stopped clock,
+    in the middle of a day."""
+    from types import SimpleNamespace
+
+    from portal.core.security import ratelimit
+
+    noon = 1_800_014_400  # 15 January 2027, 12:00 UTC
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: noon))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the shared access-test world once; each test runs in a rolled-back transaction."""

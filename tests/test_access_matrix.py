@@ -803,8 +803,8 @@ class TestSecurityPaths:
         assert response.status_code == 401
         assert title_for(label) not in response.content.decode()
 
-    def test_rate_limited_answers_show_nothing(self, client_for, world, role, label, settings):
-        # A day-long window, so the two requests cannot fall into different windows.
+    def test_rate_limited_answers_show_nothing(self, client_for, world, role, label, settings,
+                                              rate_limit_clock):
         settings.PORTAL_RATE_LIMITS = {scope: "1/24h" for scope in settings.PORTAL_RATE_LIMITS}
         client = client_for(role)
         for name, params in (("search", {"q": "matrix marker"}), ("search-api", {"q": "matrix"}),

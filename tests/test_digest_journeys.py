@@ -21,7 +21,12 @@ from portal.features.digests.models import (
     UnsubscribeToken,
 )
 from portal.features.digests.tasks import start_digest_run, sweep_digests
-from tests.test_digests import NOW, published_yesterday, send_run, subscribe
+from tests.test_digests import (
+    published_yesterday,
+    send_run,
+    start_run_with_time_to_spare,
+    subscribe,
+)
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def run(world):
     published_yesterday(*world.items.values())
-    return runs.get_or_start_run("daily", NOW)[0]
+    return start_run_with_time_to_spare()
 
 
 def body_link(message) -> str:

@@ -14,8 +14,7 @@ ENDPOINTS = {"search": "search", "search_api": "search-api", "autocomplete": "se
 
 
 @pytest.fixture
-def small_limits(settings):
-    # A day-long window, so consecutive requests cannot fall into different windows.
+def small_limits(settings, rate_limit_clock):
     settings.PORTAL_RATE_LIMITS = {scope: "3/24h" for scope in ENDPOINTS}
 
 
@@ -59,7 +58,7 @@ def test_a_limited_response_reveals_nothing(client, world, small_limits):
 
 
 @pytest.mark.services
-def test_counts_are_shared_through_redis(settings, world, rf):
+def test_counts_are_shared_through_redis(settings, world, rf, rate_limit_clock):
     """Two processes share one count when the cache is Redis (here: two cache clients)."""
     import os
     import uuid
