@@ -98,7 +98,7 @@ def build(people: int, organisations: int):
     orgs = Organisation.objects.bulk_create([Organisation(
         name=KESTREL if i == 1 else f"{ORG_WORDS[i % len(ORG_WORDS)]} "
         f"{ORG_KINDS[i // len(ORG_WORDS) % len(ORG_KINDS)]} {i}",
-        slug=f"bench-org-{i}", kind="industry", size_band="small",
+        slug=f"bench-org-{i}", organisation_type="industry", size_band="small",
         status=OrganisationStatus.APPROVED) for i in range(organisations)])
     rng = random.Random(SEED)
     users = User.objects.bulk_create([User(

@@ -59,7 +59,8 @@ from bench.common import (
 
 TARGET_MS = 300
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_standards"
-KINDS = ["industry"] * 6 + ["government", "academia", "civil_society", "trade_body"]
+ORGANISATION_TYPES = ["industry"] * 6 + ["government", "academia", "civil_society",
+                                         "trade_body"]
 BANDS = ["micro", "small", "medium", "large"]
 STATUSES = ["met", "met", "partly", "not_met", "na", ""]
 
@@ -103,8 +104,9 @@ def build(clause_count: int, organisations: int):
     log(f"creating {organisations} organisations and {organisations * len(clauses)} answers")
     rng = random.Random(SEED)
     orgs = Organisation.objects.bulk_create([Organisation(
-        name=f"Bench org {i}", slug=f"bench-org-{i}", kind=(kind := rng.choice(KINDS)),
-        size_band=rng.choice(BANDS) if kind == "industry" else "",
+        name=f"Bench org {i}", slug=f"bench-org-{i}",
+        organisation_type=(organisation_type := rng.choice(ORGANISATION_TYPES)),
+        size_band=rng.choice(BANDS) if organisation_type == "industry" else "",
         status=OrganisationStatus.APPROVED) for i in range(organisations)])
     items = Assessment.objects.bulk_create([Assessment(
         standard=standard, version=version, organisation=org, aggregate=True) for org in orgs])

@@ -11,11 +11,12 @@ from cms.models import GuidancePage, ItemPage, OrganisationPage
 from portal.core.organisations.models import Membership, Organisation, OrganisationStatus
 
 
-def make_organisation(name, *, slug="", kind="industry", size_band="small", description="",
-                      approved=True) -> Organisation:
+def make_organisation(name, *, slug="", organisation_type="industry", size_band="small",
+                      description="", approved=True) -> Organisation:
     """An organisation; an approved one gets its page, groups and workflow on save."""
     return Organisation.objects.create(
-        name=name, slug=slug, kind=kind, size_band=size_band, description=description,
+        name=name, slug=slug, organisation_type=organisation_type, size_band=size_band,
+        description=description,
         status=OrganisationStatus.APPROVED if approved else OrganisationStatus.PENDING,
     )
 

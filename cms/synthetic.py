@@ -126,7 +126,7 @@ class TextMaker:
 # TLP labels of synthetic items, with weights.
 TLP_MIX = [("clear", 40), ("green", 30), ("amber", 15), ("amber_strict", 10), ("red", 5)]
 
-# name, kind, size band: cycled (with a number once they run out).
+# name, organisation type, size band: cycled (with a number once they run out).
 ORGANISATIONS = [
     ("Harbourline Security", "industry", "large"),
     ("Northbridge Cyber Office", "government", ""),
@@ -159,10 +159,11 @@ def ensure_organisations(count: int) -> list[Organisation]:
     workflow); returns them all, oldest first."""
     existing = synthetic_organisations()
     for n in range(len(existing), count):
-        name, kind, size_band = ORGANISATIONS[n % len(ORGANISATIONS)]
+        name, organisation_type, size_band = ORGANISATIONS[n % len(ORGANISATIONS)]
         if n >= len(ORGANISATIONS):
             name = f"{name} {n // len(ORGANISATIONS) + 1}"
-        existing.append(make_organisation(NAME_PREFIX + name, kind=kind, size_band=size_band))
+        existing.append(make_organisation(NAME_PREFIX + name, organisation_type=organisation_type,
+                                          size_band=size_band))
     return existing
 
 

@@ -77,7 +77,7 @@ class ItemDocument(Document):
     body = Text(analyzer="english")
     tags = Text(analyzer="english")  # topic and audience names, searched and weighted
     item_type = Keyword()
-    organisation_kind = Keyword()
+    organisation_type = Keyword()
     organisation = Keyword()  # the source organisation's slug
     organisation_name = Keyword()
     topics = Keyword(multi=True)  # slugs
@@ -131,7 +131,7 @@ def document_from_entry(entry: SearchEntry) -> ItemDocument:
         meta={"id": entry.pk},
         id=entry.pk, url=entry.url, title=entry.title, summary=entry.summary,
         body=entry.body, tags=entry.tags, item_type=entry.item_type,
-        organisation_kind=entry.organisation_kind,
+        organisation_type=entry.organisation_type,
         organisation=entry.source_organisation.slug,
         organisation_name=entry.source_organisation.name,
         topics=[topic.slug for topic in topics],

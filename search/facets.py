@@ -2,14 +2,14 @@
 
 from cms.models import Audience, Topic
 from cms.models.items import ITEM_TYPES_BY_SLUG, type_name_of
-from portal.core.organisations.models import Organisation, OrganisationKind
+from portal.core.organisations.models import Organisation, OrganisationType
 from portal.core.tlp import TLP
 from search.query import SearchRequest
 from search.results import Facet, FacetOption
 
 TITLES = {
     "types": "Content type", "topics": "Topic", "audiences": "Audience",
-    "organisation_kinds": "Organisation type", "organisations": "Organisation",
+    "organisation_types": "Organisation type", "organisations": "Organisation",
     "labels": "TLP label", "years": "Year",
 }
 
@@ -23,9 +23,9 @@ def _labels(attr, values):
         return dict(Audience.objects.filter(slug__in=values).values_list("slug", "name"))
     if attr == "organisations":
         return dict(Organisation.objects.filter(slug__in=values).values_list("slug", "name"))
-    if attr == "organisation_kinds":
-        return {value: OrganisationKind(value).label for value in values
-                if value in OrganisationKind.values}
+    if attr == "organisation_types":
+        return {value: OrganisationType(value).label for value in values
+                if value in OrganisationType.values}
     if attr == "labels":
         return {value: TLP(value).label for value in values if value in TLP.values}
     return {value: str(value) for value in values}

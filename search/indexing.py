@@ -52,7 +52,7 @@ def entry_for(page):
         id=page.pk, url=page.url or "", title=page.title, summary=page.summary,
         body=body_text(page), item_type=page.type_slug,
         source_organisation_id=page.source_organisation_id,
-        organisation_kind=page.source_organisation.kind,
+        organisation_type=page.source_organisation.organisation_type,
         published_at=published, year=published.year, tlp=page.tlp, owner_id=page.owner_id,
         topic_ids=id_key(topic_ids), audience_ids=id_key(audience_ids),
         tags=tags_text(topics, audiences),

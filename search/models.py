@@ -26,7 +26,7 @@ class SearchEntry(models.Model):
     source_organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
-    organisation_kind = models.CharField(max_length=20, db_index=True)
+    organisation_type = models.CharField(max_length=20, db_index=True)
     topics = models.ManyToManyField("cms.Topic", related_name="+", blank=True)
     audiences = models.ManyToManyField("cms.Audience", related_name="+", blank=True)
     # Facet keys: the sorted ids of the topics and audiences ("3,7"). Facet counts group the

@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from cms.models.items import ITEM_TYPES_BY_SLUG
-from portal.core.organisations.models import OrganisationKind
+from portal.core.organisations.models import OrganisationType
 from portal.core.tlp import TLP
 
 MAX_TEXT = 300
@@ -56,7 +56,7 @@ class SearchRequest:
     types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
-    organisation_kinds: tuple[str, ...] = ()
+    organisation_types: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
@@ -65,11 +65,11 @@ class SearchRequest:
     per_page: int = PER_PAGE
     terms: tuple[Term, ...] = field(default=(), compare=False)
 
-    FILTERS = ("types", "topics", "audiences", "organisation_kinds", "organisations",
+    FILTERS = ("types", "topics", "audiences", "organisation_types", "organisations",
                "labels", "years")
     # Query-string names, singular as in ?type=guidance&type=standards.
     PARAMS = {"types": "type", "topics": "topic", "audiences": "audience",
-              "organisation_kinds": "org_type", "organisations": "org", "labels": "tlp",
+              "organisation_types": "org_type", "organisations": "org", "labels": "tlp",
               "years": "year"}
 
     @classmethod
@@ -99,8 +99,8 @@ class SearchRequest:
         for value in chosen["labels"]:
             if value not in TLP.values:
                 raise InvalidSearch(f"“{value[:40]}” is not a TLP label.")
-        for value in chosen["organisation_kinds"]:
-            if value not in OrganisationKind.values:
+        for value in chosen["organisation_types"]:
+            if value not in OrganisationType.values:
                 raise InvalidSearch(f"“{value[:40]}” is not an organisation type.")
         for attr in ("topics", "audiences", "organisations"):
             for value in chosen[attr]:

@@ -32,7 +32,7 @@ class Hit:
     item_type: str
     type_name: str
     organisation: str
-    organisation_kind: str
+    organisation_type: str
     topics: list[str]
     published_at: datetime
 
@@ -47,7 +47,7 @@ class Hit:
         return {
             "id": self.id, "title": self.title, "url": self.url, "snippet": str(self.snippet),
             "tlp": self.tlp_label.label, "type": self.item_type, "type_name": self.type_name,
-            "organisation": self.organisation, "organisation_type": self.organisation_kind,
+            "organisation": self.organisation, "organisation_type": self.organisation_type,
             "topics": self.topics, "published_at": self.published_at.isoformat(),
         }
 

@@ -23,8 +23,8 @@ class SyntheticIndex(SyntheticItems):
         entry = SearchEntry(
             id=pk, url=f"/organisations/{org.slug}/item-{pk}/", title=self.text.title(),
             summary=self.text.summary(), body=self.text.body(), item_type=spec["type"],
-            source_organisation_id=org.pk, organisation_kind=org.kind, published_at=published,
-            year=published.year, tlp=spec["label"],
+            source_organisation_id=org.pk, organisation_type=org.organisation_type,
+            published_at=published, year=published.year, tlp=spec["label"],
             owner_id=self.rng.choice(self.people).pk if self.rng.random() < 0.7 else None,
             version=f"synthetic-{pk:x}",
         )

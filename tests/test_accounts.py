@@ -46,7 +46,7 @@ def test_moderator_approves_an_organisation_in_the_admin(client, world):
     assert listing.status_code == 200
     assert "Pending Org" in listing.content.decode()
     response = client.post(f"/admin/organisations/edit/{pending.pk}/", {
-        "name": pending.name, "slug": pending.slug, "kind": pending.kind,
+        "name": pending.name, "slug": pending.slug, "organisation_type": pending.organisation_type,
         "size_band": pending.size_band, "website": "", "description": pending.description,
         "status": "approved",
     })

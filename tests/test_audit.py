@@ -153,7 +153,7 @@ def test_organisation_approval_is_recorded_with_what_changed(client, world):
     pending = Organisation.objects.get(name="Pending Org")
     client.force_login(world.users["moderator"])
     client.post(f"/admin/organisations/edit/{pending.pk}/", {
-        "name": pending.name, "slug": pending.slug, "kind": pending.kind,
+        "name": pending.name, "slug": pending.slug, "organisation_type": pending.organisation_type,
         "size_band": pending.size_band, "website": "", "description": pending.description,
         "status": "approved"})
     event = _events(Kind.ORGANISATION_STATUS).get()

@@ -66,7 +66,8 @@ def test_tampered_ids_in_member_management(client, world):
 def test_malformed_forms(client, world):
     client.force_login(world.users["source_member"])
     response = client.post(reverse("request-organisation"),
-                           {"name": "x" * 5000, "kind": "martian", "website": "not a url"})
+                           {"name": "x" * 5000, "organisation_type": "martian",
+                            "website": "not a url"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "Select a valid choice" in body and "Enter a valid URL" in body

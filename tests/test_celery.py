@@ -21,7 +21,7 @@ def wait_for(condition, timeout=20.0):
 def test_invitation_email_goes_through_redis_and_a_worker(
     celery_worker_on_redis, wagtail_roots, client
 ):
-    org = Organisation.objects.create(name="Worker Org", kind="academia",
+    org = Organisation.objects.create(name="Worker Org", organisation_type="academia",
                                       status=OrganisationStatus.APPROVED)
     admin = make_user("admin@worker.test", org=org, role="admin")
     client.force_login(admin)

@@ -35,13 +35,14 @@ def test_nul_byte_in_a_query_and_a_form(raising_client, world):
     raising_client.force_login(world.users["source_member"])
     assert raising_client.get(reverse("search"), {"q": "a\x00b"}).status_code == 400
     response = raising_client.post(reverse("request-organisation"),
-                                   {"name": "Nul\x00Org", "kind": "academia"})
+                                   {"name": "Nul\x00Org", "organisation_type": "academia"})
     assert response.status_code == 400
     assert not Organisation.objects.filter(name__startswith="Nul").exists()
 
 
 def _register(client, name):
-    return client.post(reverse("request-organisation"), {"name": name, "kind": "academia"})
+    return client.post(reverse("request-organisation"),
+                       {"name": name, "organisation_type": "academia"})
 
 
 def test_colliding_organisation_names_get_a_unique_slug(raising_client, world):
@@ -182,7 +183,8 @@ def test_fuzzed_unsubscribe_keys(raising_client, key):
 def test_fuzzed_organisation_registration(raising_client, world, name, website, description):
     raising_client.force_login(world.users["source_member"])
     response = raising_client.post(reverse("request-organisation"), {
-        "name": name, "kind": "academia", "website": website, "description": description})
+        "name": name, "organisation_type": "academia", "website": website,
+        "description": description})
     assert response.status_code in (200, 302, 400)
     assert not Organisation.objects.filter(slug="").exists()
 

@@ -37,7 +37,7 @@ def test_registering_an_organisation_waits_for_a_moderator(client, world):
     requester = make_user("founder@new.test")
     client.force_login(requester)
     response = client.post(reverse("request-organisation"), {
-        "name": "New Small Firm", "kind": "industry", "size_band": "micro",
+        "name": "New Small Firm", "organisation_type": "industry", "size_band": "micro",
         "website": "newfirm.example", "description": "We test things.",
     })
     assert response.status_code == 302
@@ -56,7 +56,7 @@ def test_registering_an_organisation_waits_for_a_moderator(client, world):
 def test_industry_registration_needs_a_size_band(client, world):
     client.force_login(world.users["source_member"])
     response = client.post(reverse("request-organisation"),
-                           {"name": "No Band Ltd", "kind": "industry"})
+                           {"name": "No Band Ltd", "organisation_type": "industry"})
     assert response.status_code == 200
     assert "Choose a size band" in response.content.decode()
 
@@ -64,7 +64,7 @@ def test_industry_registration_needs_a_size_band(client, world):
 def test_unverified_users_cannot_register_organisations(client, world):
     client.force_login(world.users["unverified"])
     response = client.post(reverse("request-organisation"),
-                           {"name": "Sneaky", "kind": "academia"})
+                           {"name": "Sneaky", "organisation_type": "academia"})
     assert not Organisation.objects.filter(name="Sneaky").exists()
     assert response.status_code in (200, 302)
 
@@ -177,15 +177,16 @@ def test_revoked_invitation_no_longer_works(client, world, org_admin):
 
 def _edit_organisation(client, org, **changes):
     data = {"status": org.status, "rejection_reason": org.rejection_reason, "name": org.name,
-            "slug": org.slug, "kind": org.kind, "size_band": org.size_band,
-            "website": org.website, "description": org.description, **changes}
+            "slug": org.slug, "organisation_type": org.organisation_type,
+            "size_band": org.size_band, "website": org.website, "description": org.description,
+            **changes}
     return client.post(reverse("organisations:edit", args=[org.pk]), data)
 
 
 def _register(client, requester, name="New Small Firm", website="https://www.newfirm.example"):
     client.force_login(requester)
     client.post(reverse("request-organisation"), {
-        "name": name, "kind": "industry", "size_band": "micro", "website": website})
+        "name": name, "organisation_type": "industry", "size_band": "micro", "website": website})
     return Organisation.objects.get(name=name)
 
 
@@ -337,7 +338,7 @@ def test_the_email_domain_is_compared_with_the_website(email, website, matches):
 def test_the_moderator_sees_who_asked_the_domain_match_and_the_history(client, world):
     org = _register(client, make_user("founder@gmail.test", first_name="Fran",
                                       last_name="Founder"))
-    earlier = Organisation.objects.create(name="Earlier Try", kind="academia",
+    earlier = Organisation.objects.create(name="Earlier Try", organisation_type="academia",
                                           status="rejected", rejection_reason="Not a company",
                                           requested_by=org.requested_by)
     client.force_login(world.users["moderator"])

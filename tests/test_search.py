@@ -155,8 +155,8 @@ def probe_entries(world, count, tlp=TLP.CLEAR, first_id=900_000):
     SearchEntry.objects.bulk_create([SearchEntry(
         id=first_id + n, url=f"/probe/{n}/", title=f"Probe entry {n}", summary="", body="",
         item_type="standards" if n % 2 else "guidance", source_organisation=org,
-        organisation_kind=org.kind, published_at=now - timedelta(minutes=n), year=now.year,
-        tlp=tlp, version="probe") for n in range(count)])
+        organisation_type=org.organisation_type, published_at=now - timedelta(minutes=n),
+        year=now.year, tlp=tlp, version="probe") for n in range(count)])
 
 
 def test_very_large_matches_are_counted_on_a_sample(world, member, settings, client):

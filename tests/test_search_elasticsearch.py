@@ -208,7 +208,7 @@ def test_index_mapping_and_analysis():
         "lowercase", "asciifolding"]
     assert fields["url"] == {"type": "keyword", "index": False}
     for name in ("item_type", "organisation", "organisation_name", "topics", "audiences", "tlp",
-                 "version", "organisation_kind", "topic_names"):
+                 "version", "organisation_type", "topic_names"):
         assert fields[name]["type"] == "keyword", name
     for name in ("source_organisation", "owner", "recipient_organisations",
                  "recipient_users", "year"):
@@ -254,7 +254,7 @@ def test_response_becomes_results(world):
             "_source": {"title": "Matrix green marker", "url": item.url, "tlp": "green",
                         "item_type": "guidance", "summary": "S <b>",
                         "organisation_name": "Source Org",
-                        "organisation_kind": "industry", "topic_names": ["Supply chain"],
+                        "organisation_type": "industry", "topic_names": ["Supply chain"],
                         "published_at": "2025-03-01T10:00:00+00:00"},
             "highlight": {"body": [f"a {MARK_START}marker{MARK_END} <x>", "second"]},
         }, {
@@ -277,7 +277,7 @@ def test_response_becomes_results(world):
     assert first.id == item.pk
     assert str(first.snippet) == "a <mark>marker</mark> &lt;x&gt; … second"
     assert str(second.snippet) == "Plain &lt;summary&gt;"
-    assert (first.type_name, first.organisation, first.organisation_kind) == (
+    assert (first.type_name, first.organisation, first.organisation_type) == (
         "Guidance", "Source Org", "Industry")
     assert first.topics == ["Supply chain"]
     assert first.published_at.year == 2025 and first.published_at.tzinfo is not None

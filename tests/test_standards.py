@@ -378,9 +378,9 @@ def test_suppression_hides_small_groups_and_their_complements():
     assert uptake.suppress({"a": 9, "b": 0}) == set()
 
 
-def _opted_in_orgs(standard, kinds):
-    for index, (kind, band) in enumerate(kinds):
-        org = make_org(f"Uptake {index}", kind=kind, size_band=band)
+def _opted_in_orgs(standard, types):
+    for index, (organisation_type, band) in enumerate(types):
+        org = make_org(f"Uptake {index}", organisation_type=organisation_type, size_band=band)
         item = assessments.start(standard, org, None)
         answer_all(item, ["met", "not_met"])
         item.aggregate = True
@@ -399,12 +399,13 @@ def test_uptake_never_shows_a_group_under_five_even_by_differencing(client, worl
     first = clauses(standard)[0].pk
     assert by_type["industry"].shares[first]["met"] == 100
     # Figures are cached, and follow every opt-out and answer at once.
-    leaving = Assessment.objects.filter(organisation__kind="industry").first()
+    leaving = Assessment.objects.filter(organisation__organisation_type="industry").first()
     leaving.aggregate = False
     leaving.save(update_fields=["aggregate", "updated_at"])
     assert uptake.figures(standard)[0] == 12
-    industry_answer = Assessment.objects.filter(organisation__kind="industry", aggregate=True
-                                                ).first().answers.get(clause_id=first)
+    industry_answer = Assessment.objects.filter(
+        organisation__organisation_type="industry", aggregate=True,
+    ).first().answers.get(clause_id=first)
     assessments.save_answer(industry_answer, {"status": "not_met", "evidence": "",
                                               "owner": None, "target_date": None}, None)
     by_type = {g.key: g for g in uptake.figures(standard)[2][1].groups}

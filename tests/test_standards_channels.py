@@ -246,10 +246,11 @@ def test_demo_content_meets_the_brief_and_reloads_idempotently(world):
     assert len(adopted) >= 2
     draft = StandardPage.objects.get(status="consultation", slug="draft-code-exploit-acquisition")
     assert Comment.objects.filter(consultation__standard=draft).count() >= 3
-    assessed = Assessment.objects.values_list("organisation__size_band", "organisation__kind")
+    assessed = Assessment.objects.values_list("organisation__size_band",
+                                              "organisation__organisation_type")
     assert len({o for o in Assessment.objects.values_list("organisation", flat=True)}) >= 6
     assert {"micro", "small", "large"} <= {band for band, _ in assessed}
-    assert AssessmentShare.objects.filter(organisation__kind="trade_body").exists()
+    assert AssessmentShare.objects.filter(organisation__organisation_type="trade_body").exists()
     assert Assessment.objects.filter(aggregate=True).count() >= 3
     assert Mentoring.objects.filter(status="active").count() == 1
     revised = StandardPage.objects.get(slug="supplier-responsible-conduct-code")

@@ -747,7 +747,7 @@ def test_demo_programmes_load_once_with_overdue_people_sessions_and_events(
         overdue = [s for c in programme.coverage(org, programme.today()) for s in c.overdue]
         assert overdue, slug
         assert programme.acknowledgements(org).outstanding, slug
-    assert set(TrainingEvent.objects.values_list("organisation__kind", flat=True)) == {
+    assert set(TrainingEvent.objects.values_list("organisation__organisation_type", flat=True)) == {
         "trade_body", "government"}
 
 

@@ -125,10 +125,12 @@ def build_world() -> World:
     world = World()
     world.orgs = {
         "source": factories.make_organisation("Source Org"),
-        "recipient": factories.make_organisation("Recipient Org", kind="academia", size_band=""),
-        "other": factories.make_organisation("Other Org", kind="government", size_band=""),
-        "pending": factories.make_organisation("Pending Org", kind="industry", size_band="medium",
-                                               approved=False),
+        "recipient": factories.make_organisation("Recipient Org", organisation_type="academia",
+                                                 size_band=""),
+        "other": factories.make_organisation("Other Org", organisation_type="government",
+                                             size_band=""),
+        "pending": factories.make_organisation("Pending Org", organisation_type="industry",
+                                               size_band="medium", approved=False),
     }
     for role, spec in ROLES.items():
         if spec is None:

@@ -46,7 +46,7 @@ def read(path: Path) -> dict:
 
 
 def organisations() -> list[dict]:
-    """Rows of slug, name, kind, size_band (optional), approved and description."""
+    """Rows of slug, name, organisation_type, size_band (optional), approved and description."""
     return read(CONTENT_DIR / "organisations.toml")["organisations"]
 
 
@@ -102,7 +102,8 @@ class DemoLoader:
         for row in organisations():
             org = Organisation.objects.filter(slug=row["slug"]).first()
             if org is None:
-                make_organisation(row["name"], slug=row["slug"], kind=row["kind"],
+                make_organisation(row["name"], slug=row["slug"],
+                                  organisation_type=row["organisation_type"],
                                   size_band=row.get("size_band", ""),
                                   description=row["description"], approved=row["approved"])
                 self.created["organisations"] += 1

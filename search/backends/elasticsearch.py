@@ -13,7 +13,7 @@ from elasticsearch_dsl import Q, Search
 
 from cms.models.items import type_name_of
 from portal.core import access
-from portal.core.organisations.models import OrganisationKind
+from portal.core.organisations.models import OrganisationType
 from search import documents, synonyms
 from search.facets import build_facets
 from search.matching import RELAX_BELOW, Plan
@@ -29,12 +29,12 @@ FIELDS = [f"{name}^{boost}" if boost != 1 else name for name, boost in BOOSTS.it
 # SearchRequest attribute -> document field.
 FACET_FIELDS = {
     "types": "item_type", "topics": "topics", "audiences": "audiences",
-    "organisation_kinds": "organisation_kind", "organisations": "organisation",
+    "organisation_types": "organisation_type", "organisations": "organisation",
     "labels": "tlp", "years": "year",
 }
 FACET_SIZE = 200
 HIT_SOURCE = ["title", "url", "summary", "tlp", "item_type", "organisation_name",
-              "organisation_kind", "topic_names", "published_at"]
+              "organisation_type", "topic_names", "published_at"]
 FRAGMENT_SEPARATOR = " … "
 SUGGESTER = "did_you_mean"
 MAX_AUTOCOMPLETE = 50
@@ -209,7 +209,7 @@ class ElasticsearchBackend:
         marked = hit.get("highlight", {})
         fragments = marked.get("body") or marked.get("summary")
         item_type = source["item_type"]
-        org_kind = source.get("organisation_kind", "")
+        org_type = source.get("organisation_type", "")
         return Hit(
             id=int(hit["_id"]), title=source["title"], url=source["url"],
             snippet=highlight(FRAGMENT_SEPARATOR.join(fragments) if fragments
@@ -217,8 +217,8 @@ class ElasticsearchBackend:
             tlp=source["tlp"], item_type=item_type,
             type_name=type_name_of(item_type),
             organisation=source.get("organisation_name", ""),
-            organisation_kind=(OrganisationKind(org_kind).label
-                               if org_kind in OrganisationKind.values else org_kind),
+            organisation_type=(OrganisationType(org_type).label
+                               if org_type in OrganisationType.values else org_type),
             topics=list(source.get("topic_names", [])),
             published_at=parse_datetime(source["published_at"]),
         )

@@ -5,7 +5,7 @@ from portal.core.organisations.models import (
     JoinRequest,
     Membership,
     Organisation,
-    OrganisationKind,
+    OrganisationType,
     Role,
 )
 
@@ -13,7 +13,7 @@ from portal.core.organisations.models import (
 class OrganisationRequestForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "size_band", "website", "description"]
+        fields = ["name", "organisation_type", "size_band", "website", "description"]
         help_texts = {"name": "The organisation's full name, as others will know it."}
 
     def clean_name(self):
@@ -28,7 +28,8 @@ class OrganisationRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == OrganisationKind.INDUSTRY and not cleaned.get("size_band"):
+        if (cleaned.get("organisation_type") == OrganisationType.INDUSTRY
+                and not cleaned.get("size_band")):
             self.add_error("size_band", "Choose a size band for an industry organisation.")
         return cleaned
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 
-class OrganisationKind(models.TextChoices):
+class OrganisationType(models.TextChoices):
     GOVERNMENT = "government", "Government"
     INDUSTRY = "industry", "Industry"
     ACADEMIA = "academia", "Academia"
@@ -46,7 +46,8 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    organisation_type = models.CharField("organisation type", max_length=20,
+                                         choices=OrganisationType.choices)
     size_band = models.CharField(
         max_length=10, choices=SizeBand.choices, blank=True,
         help_text="For industry: lets small firms be found and served.",
@@ -102,7 +103,7 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug_for(self.name)
-        if self.kind != OrganisationKind.INDUSTRY:
+        if self.organisation_type != OrganisationType.INDUSTRY:
             self.size_band = ""
         super().save(*args, **kwargs)
 
@@ -142,7 +143,7 @@ class Organisation(models.Model):
 
     @property
     def is_small_firm(self):
-        return self.kind == OrganisationKind.INDUSTRY and self.size_band in {
+        return self.organisation_type == OrganisationType.INDUSTRY and self.size_band in {
             SizeBand.MICRO, SizeBand.SMALL,
         }
 

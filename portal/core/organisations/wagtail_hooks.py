@@ -67,10 +67,11 @@ class OrganisationViewSet(ModelViewSet):
     add_to_admin_menu = True
     edit_view_class = OrganisationEditView
     edit_template_name = "organisations/admin/edit.html"
-    form_fields = ["status", "rejection_reason", "name", "slug", "kind", "size_band", "website",
-                   "description", "four_eyes"]
-    list_display = ["name", "kind", "size_band", "status", "requested_by", "created_at"]
-    list_filter = ["status", "kind", "size_band"]
+    form_fields = ["status", "rejection_reason", "name", "slug", "organisation_type",
+                   "size_band", "website", "description", "four_eyes"]
+    list_display = ["name", "organisation_type", "size_band", "status", "requested_by",
+                    "created_at"]
+    list_filter = ["status", "organisation_type", "size_band"]
     search_fields = ["name", "description"]
     ordering = ["status", "name"]
 

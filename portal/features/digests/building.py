@@ -132,7 +132,7 @@ def new_items(window_start, window_end) -> list[Candidate]:
             facets={
                 "types": {cls.type_slug}, "topics": {t.slug for t in page.topics.all()},
                 "audiences": {a.slug for a in page.audiences.all()},
-                "organisation_kinds": {org.kind}, "organisations": {org.slug},
+                "organisation_types": {org.organisation_type}, "organisations": {org.slug},
                 "labels": {page.tlp}, "years": {page.first_published_at.year},
             },
             access=access.Snapshot.of(page).values,

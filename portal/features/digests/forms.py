@@ -3,7 +3,7 @@ from django.http import QueryDict
 
 from cms.models import Audience, Topic
 from cms.models.items import ITEM_TYPES_BY_SLUG
-from portal.core.organisations.models import Organisation, OrganisationKind
+from portal.core.organisations.models import Organisation, OrganisationType
 from portal.features.digests.models import Subscription
 from search.query import InvalidSearch, SearchRequest
 
@@ -22,9 +22,9 @@ class SubscriptionForm(forms.ModelForm):
     audiences = forms.ModelMultipleChoiceField(
         queryset=Audience.objects.all(), to_field_name="slug", required=False,
         widget=forms.CheckboxSelectMultiple)
-    organisation_kinds = forms.MultipleChoiceField(
+    organisation_types = forms.MultipleChoiceField(
         label="Organisation types", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=OrganisationKind.choices)
+        choices=OrganisationType.choices)
     organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.approved(), to_field_name="slug", required=False,
         widget=forms.CheckboxSelectMultiple)
@@ -49,7 +49,7 @@ class SubscriptionForm(forms.ModelForm):
                 "text": search_request.text, "types": list(search_request.types),
                 "topics": list(search_request.topics),
                 "audiences": list(search_request.audiences),
-                "organisation_kinds": list(search_request.organisation_kinds),
+                "organisation_types": list(search_request.organisation_types),
                 "organisations": list(search_request.organisations),
             })
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.core.notifications.sending import notify
-from portal.core.organisations.models import OrganisationKind, SizeBand
+from portal.core.organisations.models import OrganisationType, SizeBand
 from portal.features.standards.models import (
     GAPS,
     AssessmentEvent,
@@ -28,7 +28,7 @@ SIZE_RANK = {SizeBand.LARGE: 3, SizeBand.MEDIUM: 2, SizeBand.SMALL: 1, SizeBand.
 
 
 def size_rank(organisation) -> int:
-    if organisation.kind != OrganisationKind.INDUSTRY:
+    if organisation.organisation_type != OrganisationType.INDUSTRY:
         return 3
     return SIZE_RANK.get(organisation.size_band, 0)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from portal.core.organisations.models import OrganisationKind, SizeBand
+from portal.core.organisations.models import OrganisationType, SizeBand
 from portal.features.standards.models import Answer, Assessment, ClauseAnswer
 
 MIN_GROUP = 5
@@ -61,9 +61,9 @@ def suppress(sizes: dict[str, int]) -> set[str]:
 
 
 def _group_labels():
-    kinds = dict(OrganisationKind.choices)
+    types = dict(OrganisationType.choices)
     bands = dict(SizeBand.choices) | {"": "Not a firm (no size band)"}
-    return {"type": kinds, "size": bands}
+    return {"type": types, "size": bands}
 
 
 def figures(standard) -> tuple[int, bool, list[Breakdown]]:
@@ -84,23 +84,24 @@ def compute(standard) -> tuple[int, bool, list[Breakdown]]:
     clauses."""
     counted = Assessment.objects.filter(standard=standard, aggregate=True,
                                         organisation__status="approved")
-    orgs = list(counted.values("organisation__kind", "organisation__size_band")
+    orgs = list(counted.values("organisation__organisation_type", "organisation__size_band")
                 .annotate(n=Count("pk")))
     rows = (ClauseAnswer.objects.filter(assessment__in=counted.values("pk"),
                                         clause__current=True)
-            .values("clause_id", "status", "assessment__organisation__kind",
+            .values("clause_id", "status", "assessment__organisation__organisation_type",
                     "assessment__organisation__size_band")
             .annotate(n=Count("pk")))
     total = sum(o["n"] for o in orgs)
     sizes = {"all": {"all": total}, "type": defaultdict(int), "size": defaultdict(int)}
     for o in orgs:
-        sizes["type"][o["organisation__kind"]] += o["n"]
+        sizes["type"][o["organisation__organisation_type"]] += o["n"]
         sizes["size"][o["organisation__size_band"]] += o["n"]
     counts = {"all": defaultdict(lambda: defaultdict(int)),
               "type": defaultdict(lambda: defaultdict(int)),
               "size": defaultdict(lambda: defaultdict(int))}
     for row in rows:
-        for name, key in (("all", "all"), ("type", row["assessment__organisation__kind"]),
+        for name, key in (("all", "all"),
+                          ("type", row["assessment__organisation__organisation_type"]),
                           ("size", row["assessment__organisation__size_band"])):
             counts[name][(key, row["clause_id"])][row["status"]] += row["n"]
     labels = _group_labels()

@@ -212,7 +212,7 @@ class SelfPacedRun(models.Model):
 class TrainingEvent(models.Model):
     """A community event (an exercise day, a workshop) by a trade body or a government body."""
 
-    PUBLISHER_KINDS = ("trade_body", "government")
+    PUBLISHER_TYPES = ("trade_body", "government")
     LABELS = [(TLP.CLEAR.value, TLP.CLEAR.label), (TLP.GREEN.value, TLP.GREEN.label)]
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,

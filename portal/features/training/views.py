@@ -389,7 +389,7 @@ def _publishing_organisations(request):
     principal = principal_for(request)
     return Organisation.objects.approved().filter(
         pk__in=principal.organisations_where(Role.PUBLISHER, Role.ADMIN),
-        kind__in=TrainingEvent.PUBLISHER_KINDS)
+        organisation_type__in=TrainingEvent.PUBLISHER_TYPES)
 
 
 def events(request):

@@ -47,7 +47,7 @@ SLUG_MODELS = {"organisations": Organisation, "topics": Topic, "audiences": Audi
 RANK_ALL = 1000
 RANK_FTS5 = 5000
 # Facet -> the entry column it counts.
-FACET_COLUMNS = {"types": "item_type", "organisation_kinds": "organisation_kind", "labels": "tlp",
+FACET_COLUMNS = {"types": "item_type", "organisation_types": "organisation_type", "labels": "tlp",
                  "years": "year", "organisations": "source_organisation_id",
                  "topics": "topic_ids", "audiences": "audience_ids"}
 
@@ -356,7 +356,7 @@ class BaseDatabaseBackend:
                 snippet=highlight(snippet) if snippet else highlight(entry.summary),
                 tlp=entry.tlp, item_type=entry.item_type, type_name=type_name_of(entry.item_type),
                 organisation=entry.source_organisation.name,
-                organisation_kind=entry.source_organisation.get_kind_display(),
+                organisation_type=entry.source_organisation.get_organisation_type_display(),
                 topics=[topic.name for topic in entry.topics.all()],
                 published_at=entry.published_at,
             ))
