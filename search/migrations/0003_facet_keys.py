@@ -15,6 +15,9 @@ from django.db import migrations, models
 fulltext = importlib.import_module("search.migrations.0002_fulltext")
 
 POSTGRES_FORWARD = [
+    # fill_keys's updates leave deferred foreign-key checks queued, and PostgreSQL refuses to
+    # ALTER a table with pending trigger events: run them now.
+    "SET CONSTRAINTS ALL IMMEDIATE",
     "CREATE EXTENSION IF NOT EXISTS btree_gin",
     "ALTER TABLE search_searchentry SET (toast_tuple_target = 128)",
     """ALTER TABLE search_searchentry ADD COLUMN title_vector tsvector
