@@ -24,7 +24,9 @@ from portal.core.organisations.notifications import (
     REGISTRATION_DECIDED,
     REGISTRATION_REQUESTED,
     ROLE_CHANGED,
+    SUSPENSION_CHANGED,
 )
+from portal.core.tlp import TLP
 from tests.world import enrol_totp, make_user
 
 
@@ -176,7 +178,7 @@ def test_revoked_invitation_no_longer_works(client, world, org_admin):
 # Closing the loops: each event tells the people it concerns (portal.core.notifications).
 
 def _edit_organisation(client, org, **changes):
-    data = {"status": org.status, "rejection_reason": org.rejection_reason, "name": org.name,
+    data = {"status": org.status, "decision_reason": org.decision_reason, "name": org.name,
             "slug": org.slug, "organisation_type": org.organisation_type,
             "size_band": org.size_band, "website": org.website, "description": org.description,
             **changes}
@@ -222,7 +224,7 @@ def test_a_rejection_needs_a_reason_which_reaches_the_requester(
     requester = make_user("founder@newfirm.example")
     org = _register(client, requester)
     client.force_login(world.users["moderator"])
-    response = _edit_organisation(client, org, status="rejected", rejection_reason="  ")
+    response = _edit_organisation(client, org, status="rejected", decision_reason="  ")
     assert response.status_code == 200
     assert "Give the reason for rejecting" in response.content.decode()
     org.refresh_from_db()
@@ -231,9 +233,9 @@ def test_a_rejection_needs_a_reason_which_reaches_the_requester(
 
     reason = "We could not confirm that you work for New Small Firm; write from its domain."
     with django_capture_on_commit_callbacks(execute=True):
-        _edit_organisation(client, org, status="rejected", rejection_reason=reason)
+        _edit_organisation(client, org, status="rejected", decision_reason=reason)
     org.refresh_from_db()
-    assert org.status == "rejected" and org.rejection_reason == reason
+    assert org.status == "rejected" and org.decision_reason == reason
     answer = Notification.objects.get(recipient=requester)
     assert answer.kind == REGISTRATION_DECIDED
     assert answer.title == f"New Small Firm was not approved: {reason}"
@@ -244,6 +246,49 @@ def test_a_rejection_needs_a_reason_which_reaches_the_requester(
     client.force_login(requester)  # the full reason stays where the link leads
     page = client.get(answer.url).content.decode()
     assert "New Small Firm" in page and reason in page
+
+
+def test_suspension_needs_a_reason_reaches_every_member_and_reinstatement_too(
+        client, world, django_capture_on_commit_callbacks):
+    org = world.orgs["source"]
+    amber = world.items[TLP.AMBER]
+    members = {m.user for m in org.memberships.select_related("user")}
+    assert world.users["source_member"] in members and len(members) >= 3
+    client.force_login(world.users["moderator"])
+    response = _edit_organisation(client, org, status="suspended", decision_reason=" ")
+    assert response.status_code == 200
+    assert "Give the reason for suspending" in response.content.decode()
+    org.refresh_from_db()
+    assert org.status == "approved" and not Notification.objects.exists()
+
+    reason = "Reported for sharing a TLP:AMBER+STRICT item outside the organisation."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _edit_organisation(client, org, status="suspended",
+                                  decision_reason=reason).status_code == 302
+    org.refresh_from_db()
+    assert (org.status, org.decision_reason) == ("suspended", reason)
+    told = Notification.objects.filter(kind=SUSPENSION_CHANGED)
+    assert {n.recipient for n in told} == members
+    assert all(n.title.startswith("Source Org was suspended from the portal")
+               and n.title.endswith(reason) for n in told)
+    assert {m.to[0] for m in mail.outbox} == {u.email for u in members}
+    event = AuditEvent.objects.get(kind=AuditKind.ORGANISATION_STATUS, organisation=org)
+    assert event.changes == {"previous": "approved", "new": "suspended", "reason": reason}
+    client.force_login(world.users["source_member"])
+    assert client.get(amber.url).status_code == 404  # what the notice says: access is gone
+
+    Notification.objects.all().delete()
+    client.force_login(world.users["moderator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _edit_organisation(client, org, status="approved").status_code == 302
+    org.refresh_from_db()
+    assert (org.status, org.decision_reason) == ("approved", "")
+    told = Notification.objects.all()
+    assert {n.recipient for n in told} == members  # nobody is told it was "approved" anew
+    assert {n.kind for n in told} == {SUSPENSION_CHANGED}
+    assert all(n.title == "Source Org was reinstated: its members' access is back" for n in told)
+    client.force_login(world.users["source_member"])
+    assert client.get(amber.url).status_code == 200
 
 
 def test_an_accepted_invitation_tells_the_organisation_s_admins(
@@ -339,7 +384,7 @@ def test_the_moderator_sees_who_asked_the_domain_match_and_the_history(client, w
     org = _register(client, make_user("founder@gmail.test", first_name="Fran",
                                       last_name="Founder"))
     earlier = Organisation.objects.create(name="Earlier Try", organisation_type="academia",
-                                          status="rejected", rejection_reason="Not a company",
+                                          status="rejected", decision_reason="Not a company",
                                           requested_by=org.requested_by)
     client.force_login(world.users["moderator"])
     page = client.get(reverse("organisations:edit", args=[org.pk])).content.decode()

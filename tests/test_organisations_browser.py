@@ -64,11 +64,11 @@ def test_a_moderator_vets_an_organisation(page, live_server, live_world):  # noq
     expect(page.get_by_role("heading", name="Vetting")).to_be_visible()
     assert_axe_clean(page, "the vetting page")
     page.locator("#id_status").select_option("rejected")
-    page.locator("#id_rejection_reason").fill("Not an organisation we serve.")
+    page.locator("#id_decision_reason").fill("Not an organisation we serve.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("cell", name="Rejected")).to_be_visible()
     pending.refresh_from_db()
-    assert (pending.status, pending.rejection_reason) == ("rejected",
+    assert (pending.status, pending.decision_reason) == ("rejected",
                                                          "Not an organisation we serve.")
 
 

@@ -31,6 +31,10 @@ class OrganisationStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+# Decisions the moderator explains: the reason reaches the people the decision affects.
+REASON_REQUIRED = (OrganisationStatus.REJECTED, OrganisationStatus.SUSPENDED)
+
+
 class HttpsURLField(models.URLField):
     """A URL field whose forms assume https:// when a scheme is left out."""
 
@@ -68,10 +72,10 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="organisations_requested",
     )
-    rejection_reason = models.TextField(
-        blank=True, max_length=1000,
-        help_text="Required when rejecting: the person who registered the organisation is "
-                  "told this reason.",
+    decision_reason = models.TextField(
+        "reason", blank=True, max_length=1000,
+        help_text="Required to reject or suspend: a rejection's reason reaches the person who "
+                  "registered the organisation, a suspension's reaches all its members.",
     )
     four_eyes = models.BooleanField(
         "four-eyes publishing", default=True,

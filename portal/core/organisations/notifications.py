@@ -7,6 +7,7 @@ REGISTRATION_DECIDED = "organisations.registration_decided"
 INVITATION_ACCEPTED = "organisations.invitation_accepted"
 ROLE_CHANGED = "organisations.role_changed"
 MEMBER_REMOVED = "organisations.member_removed"
+SUSPENSION_CHANGED = "organisations.suspension_changed"
 
 
 def register_kinds():
@@ -20,3 +21,5 @@ def register_kinds():
     kinds.register(INVITATION_ACCEPTED, "Invitations accepted into an organisation you administer")
     kinds.register(ROLE_CHANGED, "Changes to your role in an organisation")
     kinds.register(MEMBER_REMOVED, "Your removal from an organisation")
+    kinds.register(SUSPENSION_CHANGED,
+                   "Suspension or reinstatement of an organisation you belong to")

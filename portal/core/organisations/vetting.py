@@ -20,6 +20,7 @@ from portal.core.organisations.models import (
 from portal.core.organisations.notifications import (
     REGISTRATION_DECIDED,
     REGISTRATION_REQUESTED,
+    SUSPENSION_CHANGED,
 )
 
 
@@ -87,20 +88,37 @@ def announce_request(organisation: Organisation, email: str) -> None:
            reverse("organisations:edit", args=[organisation.pk]))
 
 
-def announce_decision(organisation: Organisation) -> None:
-    """Tell whoever asked for the organisation that it was approved or rejected, with the
-    moderator's reason."""
+def _with_reason(opening: str, organisation: Organisation) -> str:
+    """A title that ends with the moderator's reason, shortened to fit (the page linked holds
+    it whole)."""
+    reason = " ".join(organisation.decision_reason.split())
+    return opening + Truncator(reason).chars(max(60, 200 - len(opening)))
+
+
+def announce_decision(organisation: Organisation, previous: str) -> None:
+    """Tell the people a moderator's decision concerns. Approval or rejection of a request
+    reaches whoever asked for it; suspension and reinstatement reach every member, whose
+    access changes with it."""
+    status = organisation.status
+    members = [m.user for m in organisation.memberships.select_related("user")]
+    if status == OrganisationStatus.SUSPENDED:
+        notify(members, SUSPENSION_CHANGED, _with_reason(
+            f"{organisation} was suspended from the portal: its members lose the access "
+            "membership gave them until it is reinstated. Reason: ", organisation))
+        return
+    if status == OrganisationStatus.APPROVED and previous == OrganisationStatus.SUSPENDED:
+        notify(members, SUSPENSION_CHANGED,
+               f"{organisation} was reinstated: its members' access is back")
+        return
     person = requester(organisation)
     recipients = [person] if person else list(organisation.admins())
-    if organisation.status == OrganisationStatus.APPROVED:
+    if status == OrganisationStatus.APPROVED:
         notify(recipients, REGISTRATION_DECIDED,
                f"{organisation} was approved: you can now invite your colleagues",
                reverse("manage-members", args=[organisation.slug]))
-    elif organisation.status == OrganisationStatus.REJECTED:
-        opening = f"{organisation} was not approved: "
-        reason = Truncator(" ".join(organisation.rejection_reason.split())).chars(
-            max(60, 200 - len(opening)))
-        notify(recipients, REGISTRATION_DECIDED, opening + reason,
+    elif status == OrganisationStatus.REJECTED:
+        notify(recipients, REGISTRATION_DECIDED,
+               _with_reason(f"{organisation} was not approved: ", organisation),
                reverse("request-organisation"))
 
 

@@ -13,6 +13,7 @@ from portal.core.audit.models import Kind
 from portal.core.audit.recording import record
 from portal.core.organisations import vetting
 from portal.core.organisations.models import (
+    REASON_REQUIRED,
     JoinRequestStatus,
     Organisation,
     OrganisationStatus,
@@ -23,10 +24,13 @@ from portal.core.organisations.models import (
 class OrganisationModerationForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("status") == OrganisationStatus.REJECTED
-                and not (cleaned.get("rejection_reason") or "").strip()):
-            self.add_error("rejection_reason", "Give the reason for rejecting: the person who "
-                                               "registered the organisation is told it.")
+        status = cleaned.get("status")
+        if (status in REASON_REQUIRED
+                and not (cleaned.get("decision_reason") or "").strip()):
+            self.add_error("decision_reason", (
+                "Give the reason for rejecting: the person who registered the organisation is "
+                "told it." if status == OrganisationStatus.REJECTED else
+                "Give the reason for suspending: the organisation's members are told it."))
         return cleaned
 
 
@@ -43,15 +47,15 @@ class OrganisationEditView(generic.EditView):
         changed = instance.status != previous
         if changed and instance.status == OrganisationStatus.APPROVED:
             instance.approved_at, instance.approved_by = timezone.now(), self.request.user
-        if instance.status != OrganisationStatus.REJECTED:
-            instance.rejection_reason = ""
+        if instance.status not in REASON_REQUIRED:
+            instance.decision_reason = ""
         instance = super().save_instance()
         if changed:
-            reason = ({"reason": instance.rejection_reason}
-                      if instance.status == OrganisationStatus.REJECTED else {})
+            reason = ({"reason": instance.decision_reason}
+                      if instance.status in REASON_REQUIRED else {})
             record(Kind.ORGANISATION_STATUS, request=self.request, organisation=instance,
                    target=instance.slug, previous=previous, new=instance.status, **reason)
-            vetting.announce_decision(instance)
+            vetting.announce_decision(instance, previous)
         if instance.four_eyes != four_eyes_before:
             record(Kind.FOUR_EYES_CHANGED, request=self.request, organisation=instance,
                    target=instance.slug, previous=four_eyes_before, new=instance.four_eyes)
@@ -67,7 +71,7 @@ class OrganisationViewSet(ModelViewSet):
     add_to_admin_menu = True
     edit_view_class = OrganisationEditView
     edit_template_name = "organisations/admin/edit.html"
-    form_fields = ["status", "rejection_reason", "name", "slug", "organisation_type",
+    form_fields = ["status", "decision_reason", "name", "slug", "organisation_type",
                    "size_band", "website", "description", "four_eyes"]
     list_display = ["name", "organisation_type", "size_band", "status", "requested_by",
                     "created_at"]
