@@ -152,9 +152,8 @@ ACCOUNT_ADAPTER = "portal.core.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "portal.core.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cyber Responsibility Portal] "
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
-# Passkeys need HTTPS or http://localhost (browsers and python-fido2 accept both). This turns
-# the server's origin check off altogether, so it is for local development only.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Passkeys need HTTPS or http://localhost, which browsers and python-fido2 both accept, so the
+# origin check stays on everywhere (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN would turn it off).
 # Site admins, moderators, organisation admins, publishers and editors must use two-factor
 # authentication (portal.core.security.mfa). Turning this off is for tests of other things.
 PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
