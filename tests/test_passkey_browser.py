@@ -214,7 +214,9 @@ def test_a_publisher_adds_a_passkey_and_signs_in_with_it(
         }""", answer)
     assert posts == [url(live_server, "/accounts/2fa/authenticate/")]
     expect(page).to_have_url(url(live_server, "/accounts/2fa/authenticate/"))
-    expect(page.get_by_text("Incorrect code")).to_be_visible()
+    expect(page.get_by_role("alert").filter(
+        has_text="That security key was not accepted")).to_be_visible()
+    expect(page.get_by_text("Hidden field")).to_have_count(0)
     assert "_auth_user_id" not in session_of(page)
     page.goto(url(live_server, "/subscriptions/"))
     expect(page).to_have_url(url(live_server, "/accounts/2fa/authenticate/"))
