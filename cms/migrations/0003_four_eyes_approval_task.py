@@ -34,6 +34,24 @@ def use_four_eyes_tasks(apps, schema_editor):
             old.save(update_fields=["active"])
 
 
+def use_group_approval_tasks(apps, schema_editor):
+    """Backwards: each four-eyes task becomes, in place, a group approval task for the same
+    groups. Dropping the four-eyes table alone would leave every workflow step, and the
+    moderation history, pointing at a task whose row is gone."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Task = apps.get_model("wagtailcore", "Task")
+    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    FourEyesApprovalTask = apps.get_model("cms", "FourEyesApprovalTask")
+    content_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore",
+                                                        model="groupapprovaltask")
+    for task in FourEyesApprovalTask.objects.all():
+        plain = GroupApprovalTask(task_ptr_id=task.pk)
+        plain.save_base(raw=True)  # its own row only: the task row stays as it is
+        plain.groups.set(task.groups.all())
+    Task.objects.filter(pk__in=FourEyesApprovalTask.objects.values("pk")).update(
+        content_type=content_type)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,5 +76,5 @@ class Migration(migrations.Migration):
             },
             bases=('wagtailcore.task',),
         ),
-        migrations.RunPython(use_four_eyes_tasks, migrations.RunPython.noop),
+        migrations.RunPython(use_four_eyes_tasks, use_group_approval_tasks),
     ]
