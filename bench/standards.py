@@ -27,7 +27,8 @@ What it does, every run:
 Options: --clauses N, --organisations N, --requests N, --warmup N, --database-url URL,
 --json PATH (also write the results as JSON), --keep (keep the temporary directory), --tiny (a
 smoke run: 5 clauses, 12 organisations, 3 requests after 1 warm-up).
-Exit status: 0 if both pages meet the target, 1 if not, 2 if the set-up failed.
+Exit status: 0 if both pages meet the target (or with --tiny, a smoke run whose figures judge
+nothing), 1 if not, 2 if the set-up failed.
 """
 
 from __future__ import annotations
@@ -248,7 +249,9 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results, "uncached": uncached,
                                                "target_ms": TARGET_MS}))
-    return 0 if ok else 1
+    # A tiny run checks that the benchmark works; its figures judge nothing, so a slow moment
+    # on a busy machine must not fail it (the smoke test in CI runs it).
+    return 0 if ok or args.tiny else 1
 
 
 if __name__ == "__main__":
