@@ -95,19 +95,22 @@ def _with_reason(opening: str, organisation: Organisation) -> str:
     return opening + Truncator(reason).chars(max(60, 200 - len(opening)))
 
 
+def _members(organisation: Organisation) -> list:
+    return [m.user for m in organisation.memberships.select_related("user")]
+
+
 def announce_decision(organisation: Organisation, previous: str) -> None:
     """Tell the people a moderator's decision concerns. Approval or rejection of a request
     reaches whoever asked for it; suspension and reinstatement reach every member, whose
     access changes with it."""
     status = organisation.status
-    members = [m.user for m in organisation.memberships.select_related("user")]
     if status == OrganisationStatus.SUSPENDED:
-        notify(members, SUSPENSION_CHANGED, _with_reason(
+        notify(_members(organisation), SUSPENSION_CHANGED, _with_reason(
             f"{organisation} was suspended from the portal: its members lose the access "
             "membership gave them until it is reinstated. Reason: ", organisation))
         return
     if status == OrganisationStatus.APPROVED and previous == OrganisationStatus.SUSPENDED:
-        notify(members, SUSPENSION_CHANGED,
+        notify(_members(organisation), SUSPENSION_CHANGED,
                f"{organisation} was reinstated: its members' access is back")
         return
     person = requester(organisation)
