@@ -12,7 +12,7 @@ class SubscriptionForm(forms.ModelForm):
     """A subscription is a saved search: words and/or filters, and how often to hear."""
 
     text = forms.CharField(label="Words to look for", required=False, max_length=300,
-                           help_text='Optional. "Quotes" for a phrase, -word to leave out.')
+                           help_text='"Quotes" for a phrase, -word to leave out.')
     types = forms.MultipleChoiceField(
         label="Content types", required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(slug, cls.type_name) for slug, cls in ITEM_TYPES_BY_SLUG.items()])
